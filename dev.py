@@ -1,0 +1,190 @@
+#!/usr/bin/env python3
+"""Set up and run MLOps Atlas with nothing but Python 3.11 on the machine.
+
+Every command first makes sure the set-up is done (and does nothing when it is):
+a virtual environment in ``.venv/``, the package in editable mode with its
+dependencies from ``pyproject.toml``, and the system packages it needs
+(Graphviz for the diagrams; Chromium for the browser tests), installed with
+``apt-get`` when you are root on Debian/Ubuntu, otherwise named in one line.
+
+Examples:
+    python3 dev.py serve          # the site at http://127.0.0.1:8000
+    python3 dev.py test           # the whole test suite
+    python3 dev.py test -k cace   # arguments after "test" go to pytest
+    python3 dev.py build          # the site into site/, strict
+    python3 dev.py check          # lint + strict build + tests
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / "bin"
+STAMP = VENV / ".mlops-atlas-installed"
+
+# binary -> (Debian package, what needs it)
+SYSTEM_NEEDS = {
+    "dot": ("graphviz", "the architecture diagrams"),
+    "chromium": ("chromium", "the browser tests"),
+}
+
+
+def say(message: str) -> None:
+    """Print one line of progress, flushed so it shows before slow steps."""
+    print(f"[dev] {message}", flush=True)
+
+
+def fail(message: str) -> None:
+    """Stop with one readable line (no traceback: this is the user's machine)."""
+    print(f"[dev] error: {message}", file=sys.stderr, flush=True)
+    raise SystemExit(1)
+
+
+def run(*command: str | Path, env: dict[str, str] | None = None) -> None:
+    """Run a command, stopping with its exit status if it fails."""
+    result = subprocess.run([str(part) for part in command], env=env, check=False)
+    if result.returncode != 0:
+        raise SystemExit(result.returncode)
+
+
+def can_apt() -> bool:
+    """True when this process may install Debian packages itself."""
+    return hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get") is not None
+
+
+_apt_updated = False
+
+
+def apt_install(*packages: str) -> None:
+    """Install Debian packages non-interactively (refreshing the lists once)."""
+    global _apt_updated
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    if not _apt_updated:
+        say("apt-get update")
+        run("apt-get", "update", "-q", env=env)
+        _apt_updated = True
+    say(f"apt-get install {' '.join(packages)}")
+    run("apt-get", "install", "-y", "-q", *packages, env=env)
+
+
+def ensure_system(binary: str) -> None:
+    """Make sure a system program exists, installing its Debian package if we can."""
+    package, purpose = SYSTEM_NEEDS[binary]
+    if shutil.which(binary):
+        return
+    if can_apt():
+        apt_install(package)
+        if shutil.which(binary):
+            return
+    fail(
+        f"'{binary}' is needed for {purpose} and is not installed: "
+        f"run 'sudo apt-get install {package}' (Debian/Ubuntu) and try again."
+    )
+
+
+def ensure_venv() -> None:
+    """Create .venv/ with pip (installing Debian's python3-venv if it is missing)."""
+    if (BIN / "python").exists():
+        return
+    say(f"creating the virtual environment in {VENV.relative_to(ROOT)}/")
+    try:
+        venv.create(VENV, with_pip=True)
+    except subprocess.CalledProcessError:
+        # Debian's Python ships ensurepip separately, in python3.X-venv.
+        shutil.rmtree(VENV, ignore_errors=True)
+        version = f"python{sys.version_info.major}.{sys.version_info.minor}-venv"
+        if not can_apt():
+            fail(
+                f"Python cannot create a virtual environment: run 'sudo apt-get install {version}'."
+            )
+        apt_install(version)
+        venv.create(VENV, with_pip=True)
+
+
+def ensure_packages() -> None:
+    """Install the project (editable) when pyproject.toml changed since the last install."""
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if STAMP.exists() and STAMP.read_text().strip() == wanted:
+        return
+    say("installing MLOps Atlas and its dependencies into .venv/ (first run: a few minutes)")
+    pip = [BIN / "python", "-m", "pip", "--disable-pip-version-check"]
+    run(*pip, "install", "--upgrade", "pip")
+    run(*pip, "install", "--editable", f"{ROOT}[dev]")
+    STAMP.write_text(wanted + "\n")
+
+
+def setup(*, browser: bool) -> None:
+    """Everything the site needs; plus Chromium when the browser tests will run."""
+    ensure_venv()
+    ensure_packages()
+    ensure_system("dot")
+    if browser:
+        ensure_system("chromium")
+
+
+def venv_env() -> dict[str, str]:
+    """The environment with .venv/bin first on PATH, as an activated venv has it."""
+    env = dict(os.environ)
+    env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
+    env["VIRTUAL_ENV"] = str(VENV)
+    return env
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the command line and run one command."""
+    parser = argparse.ArgumentParser(
+        prog="python3 dev.py",
+        description=__doc__.split("\n\n")[0],
+        epilog="example: python3 dev.py test -k cace",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands.add_parser(
+        "setup", help="set up .venv/, the package and system packages; nothing else"
+    )
+    serve = commands.add_parser("serve", help="serve the site at http://127.0.0.1:8000")
+    serve.add_argument("--addr", default="127.0.0.1:8000", help="address (default 127.0.0.1:8000)")
+    commands.add_parser("build", help="build the site into site/ with --strict")
+    commands.add_parser("lint", help="ruff check and format check")
+    commands.add_parser("check", help="lint, strict build, tests: what CI expects green")
+    commands.add_parser("bench", help="time cold/warm site builds and the test suite")
+    test = commands.add_parser("test", help="run the test suite (extra arguments go to pytest)")
+    test.add_argument("pytest_args", nargs=argparse.REMAINDER, help="passed to pytest")
+    args = parser.parse_args(argv)
+
+    os.chdir(ROOT)
+    needs_browser = args.command in {"test", "check", "bench", "setup"}
+    setup(browser=needs_browser)
+    env = venv_env()
+    if args.command == "setup":
+        say("set-up complete")
+    elif args.command == "serve":
+        run(BIN / "mkdocs", "serve", "--strict", "--dev-addr", args.addr, env=env)
+    elif args.command == "build":
+        run(BIN / "mkdocs", "build", "--strict", env=env)
+    elif args.command == "lint":
+        run(BIN / "ruff", "check", ".", env=env)
+        run(BIN / "ruff", "format", "--check", ".", env=env)
+    elif args.command == "test":
+        run(BIN / "python", "-m", "pytest", *args.pytest_args, env=env)
+    elif args.command == "check":
+        run(BIN / "ruff", "check", ".", env=env)
+        run(BIN / "ruff", "format", "--check", ".", env=env)
+        run(BIN / "mkdocs", "build", "--strict", env=env)
+        run(BIN / "python", "-m", "pytest", env=env)
+    elif args.command == "bench":
+        run(BIN / "python", "benchmarks/bench_site_and_tests.py", env=env)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,118 @@
+"""The ``mlops-atlas`` command: cite, export and check the bibliography, draw diagrams.
+
+Every subcommand has ``--help`` with an example. Problems with the user's
+input are one line on standard error and exit status 2; nothing is
+half-written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from mlops_atlas.bibliography import (
+    DEFAULT_BIB,
+    BibliographyError,
+    UnknownKeyError,
+    load_bibliography,
+)
+
+__all__ = ["main"]
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file, so a failure leaves nothing half-written."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.partial")
+    partial.write_text(text, encoding="utf-8")
+    partial.replace(path)
+
+
+def _cite(args: argparse.Namespace) -> int:
+    from mlops_atlas.references import format_reference
+
+    bibliography = load_bibliography(args.bib)
+    keys = bibliography.select(args.keys)  # raises on an unknown key
+    if args.style == "bibtex":
+        print(bibliography.to_bibtex(keys), end="")
+    else:
+        for key in keys:
+            print(format_reference(bibliography[key], args.style, "text"))
+    return 0
+
+
+def _diagram(args: argparse.Namespace) -> int:
+    import shutil
+    import tempfile
+
+    from mlops_atlas.diagrams import registry, render_svg
+
+    if args.list or not args.name:
+        for name, spec in sorted(registry().items()):
+            print(f"{name:<28} {spec.title}")
+        return 0
+    with tempfile.TemporaryDirectory() as folder:
+        drawn = render_svg(args.name, Path(folder))
+        output = args.output or Path(f"{args.name}.svg")
+        shutil.copyfile(drawn, output)
+    print(output)
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mlops-atlas",
+        description="MLOps Atlas: cite the MLOps literature and draw its architectures.",
+        epilog=(
+            "examples:\n"
+            "  mlops-atlas cite sculley2015hidden --style apa\n"
+            "  mlops-atlas diagram sculley2015-figure1 -o figure1.svg\n"
+            "\nRun 'mlops-atlas COMMAND --help' for a command's options."
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--bib", type=Path, default=DEFAULT_BIB, help="the .bib file to read")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    cite = commands.add_parser(
+        "cite",
+        help="print references for one or more keys (BibTeX, APA 7 or IEEE)",
+        epilog="example:\n  mlops-atlas cite sculley2015hidden --style ieee",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    cite.add_argument("keys", nargs="+", metavar="KEY", help="citation keys")
+    cite.add_argument("--style", choices=["bibtex", "apa", "ieee"], default="bibtex")
+    cite.set_defaults(run=_cite)
+
+    diagram = commands.add_parser(
+        "diagram",
+        help="list the diagrams, or draw one to a self-contained SVG",
+        epilog="examples:\n  mlops-atlas diagram --list\n  mlops-atlas diagram sculley2015-figure1 -o fig1.svg",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    diagram.add_argument("name", nargs="?", help="a diagram name (see --list)")
+    diagram.add_argument("-o", "--output", type=Path, help="where to write (default NAME.svg)")
+    diagram.add_argument("--list", action="store_true", help="list the diagrams")
+    diagram.set_defaults(run=_diagram)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    from mlops_atlas.diagrams import DiagramError
+
+    args = _parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except BibliographyError as error:
+        print(f"mlops-atlas: error: {error}", file=sys.stderr)
+        return 2
+    except (UnknownKeyError, DiagramError) as error:
+        print(f"mlops-atlas: error: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,180 @@
+"""Render registered diagrams to self-contained SVG, cached by their code.
+
+The ``diagrams`` package draws with Graphviz and writes the absolute paths of
+its icon PNGs into the SVG (``<image xlink:href="/…/site-packages/…png">``).
+Such an SVG shows no icons anywhere but on the machine that drew it, so
+:func:`embed_images` replaces every such reference by a ``data:`` URI.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import importlib.metadata
+import inspect
+import mimetypes
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = [
+    "DiagramError",
+    "DiagramSpec",
+    "embed_images",
+    "register",
+    "registry",
+    "render_svg",
+]
+
+_IMAGE_REF = re.compile(r'(?P<attr>(?:xlink:)?href)="(?P<path>[^"#][^"]*)"')
+
+
+class DiagramError(Exception):
+    """A diagram could not be drawn; the message names the diagram and the cause."""
+
+
+@dataclass(frozen=True)
+class DiagramSpec:
+    """A diagram registered in the library.
+
+    Attributes:
+        name: Identifier used by pages (``<!-- md:diagram NAME -->``) and file names.
+        title: Caption shown under the picture.
+        reading: BibTeX key of the work the diagram redraws or summarises.
+        draw: Function drawing the diagram with ``diagrams`` into a filename
+            (without extension) as SVG.
+    """
+
+    name: str
+    title: str
+    reading: str
+    draw: Callable[[str], None]
+
+    def code_hash(self) -> str:
+        """Hash of everything that decides the picture: the module's code and the tool versions."""
+        module = sys.modules[self.draw.__module__]
+        parts = [
+            inspect.getsource(module),
+            inspect.getsource(sys.modules[__name__]),
+            importlib.metadata.version("diagrams"),
+            _graphviz_version(),
+        ]
+        return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:16]
+
+
+_REGISTRY: dict[str, DiagramSpec] = {}
+
+
+def register(name: str, *, title: str, reading: str) -> Callable[[Callable[[str], None]], Callable]:
+    """Register a drawing function under ``name`` (used as a decorator).
+
+    Args:
+        name: Identifier of the diagram, e.g. ``"sculley2015-figure1"``.
+        title: Caption for the page.
+        reading: BibTeX key of the work it illustrates.
+
+    Returns:
+        The decorator, which returns the function unchanged.
+    """
+
+    def decorator(draw: Callable[[str], None]) -> Callable[[str], None]:
+        if name in _REGISTRY:
+            raise ValueError(f"diagram {name!r} is registered twice")
+        _REGISTRY[name] = DiagramSpec(name=name, title=title, reading=reading, draw=draw)
+        return draw
+
+    return decorator
+
+
+def registry() -> dict[str, DiagramSpec]:
+    """All registered diagrams by name (importing the modules that define them)."""
+    import mlops_atlas.diagrams  # noqa: F401  (its modules register their diagrams on import)
+
+    return dict(_REGISTRY)
+
+
+def _graphviz_version() -> str:
+    dot = shutil.which("dot")
+    if dot is None:
+        raise DiagramError(
+            "Graphviz's 'dot' is not installed: run 'python3 dev.py setup' as root, "
+            "or 'sudo apt-get install graphviz'"
+        )
+    result = subprocess.run([dot, "-V"], capture_output=True, text=True, check=False)
+    return result.stderr.strip() or result.stdout.strip()
+
+
+def embed_images(svg: str, *, base: Path | None = None) -> str:
+    """Replace every image file reference in an SVG by a ``data:`` URI.
+
+    Args:
+        svg: SVG text as Graphviz wrote it.
+        base: Folder that relative references are resolved against.
+
+    Returns:
+        The SVG with every local image embedded; links (``http``, ``#``, ``data:``) are kept.
+
+    Raises:
+        DiagramError: A referenced image file does not exist.
+    """
+
+    def replace(match: re.Match[str]) -> str:
+        reference = match.group("path")
+        if reference.startswith(("data:", "http:", "https:", "#")):
+            return match.group(0)
+        path = Path(reference.removeprefix("file://"))
+        if not path.is_absolute() and base is not None:
+            path = base / path
+        if not path.is_file():
+            raise DiagramError(f"the SVG refers to an image that does not exist: {reference}")
+        mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        data = base64.b64encode(path.read_bytes()).decode("ascii")
+        return f'{match.group("attr")}="data:{mime};base64,{data}"'
+
+    return _IMAGE_REF.sub(replace, svg)
+
+
+def render_svg(name: str, cache_dir: Path) -> Path:
+    """Draw the diagram ``name`` to a self-contained SVG, reusing a cached one.
+
+    Args:
+        name: A registered diagram name.
+        cache_dir: Folder for rendered SVGs; file names carry the code hash, so a
+            changed diagram is drawn again and an unchanged one is not.
+
+    Returns:
+        Path of the SVG file inside ``cache_dir``.
+
+    Raises:
+        DiagramError: Unknown name, Graphviz missing, or the drawing failed.
+    """
+    specs = registry()
+    if name not in specs:
+        known = ", ".join(sorted(specs))
+        raise DiagramError(f"unknown diagram {name!r} (known: {known})")
+    spec = specs[name]
+    target = cache_dir / f"{name}-{spec.code_hash()}.svg"
+    if target.exists():
+        return target
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as folder:
+        stem = Path(folder) / name
+        try:
+            spec.draw(str(stem))
+        except Exception as error:  # any failure inside diagrams/graphviz is reported by name
+            raise DiagramError(f"diagram {name!r} failed to render: {error}") from error
+        drawn = stem.with_suffix(".svg")
+        if not drawn.exists():
+            raise DiagramError(f"diagram {name!r} produced no SVG (expected {drawn.name})")
+        svg = embed_images(drawn.read_text(encoding="utf-8"), base=Path(folder))
+    for stale in cache_dir.glob(f"{name}-*.svg"):
+        stale.unlink()
+    partial = target.with_suffix(".tmp")
+    partial.write_text(svg, encoding="utf-8")
+    partial.replace(target)  # never leave a half-written SVG in the cache
+    return target

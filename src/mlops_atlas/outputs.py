@@ -1,0 +1,53 @@
+"""Where examples put their figures, and how they save them reproducibly.
+
+An example run by hand writes into ``outputs/<example>/`` under the working
+directory; the site build and the tests set ``MLOPS_ATLAS_OUTPUT`` to a
+folder of their own, so nothing lands in the user's tree.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+__all__ = ["OUTPUT_ENV", "output_dir", "save_figure"]
+
+OUTPUT_ENV = "MLOPS_ATLAS_OUTPUT"
+"""Environment variable naming the folder an example writes its figures into."""
+
+
+def output_dir(example: str) -> Path:
+    """The folder for an example's figures (created if needed).
+
+    Args:
+        example: The example's name, e.g. ``"cace"``.
+
+    Returns:
+        ``$MLOPS_ATLAS_OUTPUT`` when set, else ``outputs/<example>``.
+    """
+    folder = Path(os.environ.get(OUTPUT_ENV) or Path("outputs") / example)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def save_figure(figure: Figure, folder: Path, name: str) -> Path:
+    """Save a figure as SVG with byte-identical output from run to run.
+
+    Args:
+        figure: The matplotlib figure.
+        folder: Where to write (usually :func:`output_dir`).
+        name: File name without extension; pages show figures sorted by name.
+
+    Returns:
+        The path of the SVG written.
+    """
+    import matplotlib as mpl
+
+    path = folder / f"{name}.svg"
+    with mpl.rc_context({"svg.hashsalt": "mlops-atlas", "svg.fonttype": "path"}):
+        figure.savefig(path, format="svg", metadata={"Date": None}, bbox_inches="tight")
+    return path

@@ -1,0 +1,278 @@
+"""Formatted references in APA 7 and IEEE style, as plain text, Markdown or HTML.
+
+The styles cover the entry types the bibliography uses (article,
+inproceedings, book, misc/online). Titles keep the capitalisation of the
+``.bib`` file except that APA's sentence case lowers every word not protected
+by braces, as BibTeX styles do. HTML output is escaped.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Literal
+
+from mlops_atlas.bibliography import Reference
+
+__all__ = ["Output", "Style", "author_year", "format_reference", "latex_to_text"]
+
+Style = Literal["apa", "ieee"]
+Output = Literal["text", "markdown", "html"]
+
+_COMMANDS = {r"\&": "&", r"\%": "%", r"\_": "_", r"\$": "$", "~": "\u00a0", "--": "\u2013"}
+
+
+def latex_to_text(value: str) -> str:
+    """Strip BibTeX braces and the few LaTeX escapes our file uses.
+
+    Examples:
+        >>> latex_to_text("{TFX}: A {TensorFlow}-Based Platform, pp. 1387--1395")
+        'TFX: A TensorFlow-Based Platform, pp. 1387–1395'
+    """
+    for command, replacement in _COMMANDS.items():
+        value = value.replace(command, replacement)
+    value = re.sub(r"\\url\{([^}]*)\}", r"\1", value)
+    return value.replace("{", "").replace("}", "")
+
+
+def _sentence_case(title: str) -> str:
+    """Lower every letter outside braces, then capitalise the start and after a colon.
+
+    Examples:
+        >>> _sentence_case("Hidden Technical Debt in {Machine Learning} Systems: A {TFX} Story")
+        'Hidden technical debt in Machine Learning systems: A TFX story'
+    """
+    out: list[str] = []
+    depth = 0
+    for char in title:
+        depth += (char == "{") - (char == "}")
+        out.append(char if depth or char == "}" else char.lower())
+    text = "".join(out)
+    text = re.sub(r"^([^\w]*)(\w)", lambda m: m.group(1) + m.group(2).upper(), text)
+    text = re.sub(r"(:\s+\{?)(\w)", lambda m: m.group(1) + m.group(2).upper(), text)
+    return latex_to_text(text)
+
+
+def _initials(first: str) -> str:
+    parts = re.split(r"([\s-]+)", latex_to_text(first).strip())
+    return "".join(
+        f"{part[0]}." if part and part[0].isalpha() else ("-" if "-" in part else " ")
+        for part in parts
+        if part
+    ).strip()
+
+
+def _apa_authors(people: tuple[tuple[str, str], ...]) -> str:
+    names = [f"{latex_to_text(last)}, {_initials(first)}".strip(", ") for first, last in people]
+    if len(names) == 1:
+        return names[0]
+    if len(names) <= 20:
+        return ", ".join(names[:-1]) + ", & " + names[-1]
+    return ", ".join(names[:19]) + ", . . . " + names[-1]
+
+
+def _ieee_authors(people: tuple[tuple[str, str], ...]) -> str:
+    names = [f"{_initials(first)} {latex_to_text(last)}".strip() for first, last in people]
+    if len(names) > 6:
+        return f"{names[0]} et al."
+    if len(names) <= 2:
+        return " and ".join(names)
+    return ", ".join(names[:-1]) + ", and " + names[-1]
+
+
+def author_year(reference: Reference) -> str:
+    """Short in-text label, APA style: ``Sculley et al., 2015``.
+
+    Examples:
+        >>> ref = Reference("k", "article", {"year": "2022", "title": "T"},
+        ...                 authors=(("Dominik", "Kreuzberger"), ("Niklas", "Kühl")))
+        >>> author_year(ref)
+        'Kreuzberger & Kühl, 2022'
+    """
+    people = reference.authors or reference.editors
+    if not people:
+        who = latex_to_text(reference.get("author") or reference.get("title"))
+    elif len(people) == 1:
+        who = latex_to_text(people[0][1])
+    elif len(people) == 2:
+        who = f"{latex_to_text(people[0][1])} & {latex_to_text(people[1][1])}"
+    else:
+        who = f"{latex_to_text(people[0][1])} et al."
+    return f"{who}, {reference.year or 'n.d.'}"
+
+
+class _Writer:
+    """Builds one reference from pieces, as text, Markdown or HTML."""
+
+    def __init__(self, output: Output) -> None:
+        self.output = output
+        self.parts: list[str] = []
+
+    def text(self, value: str) -> None:
+        self.parts.append(html.escape(value, quote=False) if self.output == "html" else value)
+
+    def italic(self, value: str) -> None:
+        if self.output == "html":
+            self.parts.append(f"<em>{html.escape(value, quote=False)}</em>")
+        elif self.output == "markdown":
+            self.parts.append(f"*{value}*")
+        else:
+            self.parts.append(value)
+
+    def link(self, url: str) -> None:
+        if self.output == "html":
+            escaped = html.escape(url)
+            self.parts.append(f'<a href="{escaped}">{escaped}</a>')
+        elif self.output == "markdown":
+            self.parts.append(f"<{url}>")
+        else:
+            self.parts.append(url)
+
+    def result(self) -> str:
+        return "".join(self.parts)
+
+
+def _pages(reference: Reference) -> str:
+    return (
+        latex_to_text(reference.get("pages"))
+        .replace("-", "\u2013")
+        .replace("\u2013\u2013", "\u2013")
+    )
+
+
+def _link_for(reference: Reference) -> str:
+    doi = reference.get("doi")
+    return f"https://doi.org/{doi}" if doi else latex_to_text(reference.get("url"))
+
+
+def _apa(reference: Reference, out: _Writer) -> None:
+    people = reference.authors or reference.editors
+    title = _sentence_case(reference.get("title"))
+    if people:
+        suffix = " (Ed.)." if not reference.authors and len(people) == 1 else ""
+        out.text(_apa_authors(people) + (suffix or " "))
+        out.text(f"({reference.year or 'n.d.'}). ")
+    kind = reference.type
+    if kind == "article":
+        out.text(f"{title}. ")
+        out.italic(latex_to_text(reference.get("journal")))
+        if reference.get("volume"):
+            out.text(", ")
+            out.italic(latex_to_text(reference.get("volume")))
+        if reference.get("number"):
+            out.text(f"({latex_to_text(reference.get('number'))})")
+        if reference.get("pages"):
+            out.text(f", {_pages(reference)}")
+        out.text(". ")
+    elif kind in ("inproceedings", "incollection"):
+        out.text(f"{title}. In ")
+        if reference.authors and reference.editors:
+            editors = [
+                f"{_initials(first)} {latex_to_text(last)}" for first, last in reference.editors
+            ]
+            joined = (
+                editors[0] if len(editors) == 1 else ", ".join(editors[:-1]) + ", & " + editors[-1]
+            )
+            out.text(f"{joined} ({'Ed.' if len(editors) == 1 else 'Eds.'}), ")
+        out.italic(latex_to_text(reference.get("booktitle")))
+        locator = []
+        if reference.get("volume"):
+            locator.append(f"Vol. {latex_to_text(reference.get('volume'))}")
+        if reference.get("pages"):
+            locator.append(f"pp. {_pages(reference)}")
+        if locator:
+            out.text(f" ({', '.join(locator)})")
+        out.text(". ")
+        if reference.get("publisher"):
+            out.text(f"{latex_to_text(reference.get('publisher')).rstrip('.')}. ")
+    elif kind == "book":
+        out.italic(title)
+        out.text(". ")
+        out.text(f"{latex_to_text(reference.get('publisher')).rstrip('.')}. ")
+    else:
+        if not people:
+            out.italic(title)
+            out.text(f" ({reference.year or 'n.d.'}). ")
+        else:
+            out.italic(title)
+            out.text(". ")
+        owner = reference.get("organization") or reference.get("publisher")
+        if owner:
+            out.text(f"{latex_to_text(owner).rstrip('.')}. ")
+    link = _link_for(reference)
+    if link:
+        out.link(link)
+
+
+def _ieee(reference: Reference, out: _Writer) -> None:
+    people = reference.authors or reference.editors
+    title = latex_to_text(reference.get("title"))
+    if people:
+        out.text(_ieee_authors(people) + (", Ed., " if not reference.authors else ", "))
+    kind = reference.type
+    details: list[str] = []
+    if kind == "article":
+        out.text(f"\u201c{title},\u201d ")
+        out.italic(latex_to_text(reference.get("journal")))
+        if reference.get("volume"):
+            details.append(f"vol. {latex_to_text(reference.get('volume'))}")
+        if reference.get("number"):
+            details.append(f"no. {latex_to_text(reference.get('number'))}")
+        if reference.get("pages"):
+            details.append(f"pp. {_pages(reference)}")
+        details.append(reference.year)
+    elif kind in ("inproceedings", "incollection"):
+        out.text(f"\u201c{title},\u201d in ")
+        out.italic(latex_to_text(reference.get("booktitle")))
+        if reference.get("volume"):
+            details.append(f"vol. {latex_to_text(reference.get('volume'))}")
+        details.append(reference.year)
+        if reference.get("pages"):
+            details.append(f"pp. {_pages(reference)}")
+    elif kind == "book":
+        out.italic(title)
+        out.text(". ")
+        where = latex_to_text(reference.get("address"))
+        publisher = latex_to_text(reference.get("publisher"))
+        out.text(f"{where}: {publisher}" if where else publisher)
+        details.append(reference.year)
+    else:
+        out.text(f"{title}. ")
+        owner = latex_to_text(reference.get("organization") or reference.get("publisher"))
+        if owner:
+            out.text(f"{owner}. ")
+    if details:
+        out.text(", " + ", ".join(d for d in details if d))
+    if reference.get("doi"):
+        out.text(", doi: ")
+        out.link(reference.get("doi") if out.output == "text" else _link_for(reference))
+        out.text(".")
+    elif reference.get("url"):
+        out.text(". [Online]. Available: " if details else "[Online]. Available: ")
+        out.link(latex_to_text(reference.get("url")))
+    else:
+        out.text(".")
+
+
+def format_reference(reference: Reference, style: Style = "apa", output: Output = "text") -> str:
+    """Format one reference.
+
+    Args:
+        reference: The entry to format.
+        style: ``"apa"`` (APA 7) or ``"ieee"``.
+        output: ``"text"``, ``"markdown"`` (italics with ``*``, links in ``<>``) or
+            ``"html"`` (escaped, ``<em>`` and ``<a>``).
+
+    Returns:
+        The formatted reference.
+
+    Raises:
+        ValueError: Unknown style or output.
+    """
+    if style not in ("apa", "ieee"):
+        raise ValueError(f"unknown style {style!r}: use 'apa' or 'ieee'")
+    if output not in ("text", "markdown", "html"):
+        raise ValueError(f"unknown output {output!r}: use 'text', 'markdown' or 'html'")
+    writer = _Writer(output)
+    (_apa if style == "apa" else _ieee)(reference, writer)
+    return re.sub(r"\s+", " ", writer.result()).strip()

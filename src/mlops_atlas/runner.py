@@ -1,0 +1,131 @@
+"""Run an example script the way a user would, capture what it shows, cache it.
+
+The site shows each example's printed output and figures under its code.
+They come from running ``python examples/NAME.py`` in a subprocess with a
+private output folder and a private MLflow store, never the user's. Results
+are cached by the script's content and the library's sources, so a rebuild
+with nothing changed runs nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from mlops_atlas.outputs import OUTPUT_ENV
+
+__all__ = ["EXAMPLES_DIR", "ExampleError", "ExampleRun", "available_examples", "run_example"]
+
+EXAMPLES_DIR = Path(__file__).resolve().parents[2] / "examples"
+"""The examples of a source checkout."""
+
+_LIBRARY = Path(__file__).resolve().parent
+
+
+class ExampleError(Exception):
+    """An example is missing or failed; the message names it and shows its error."""
+
+
+@dataclass(frozen=True)
+class ExampleRun:
+    """What one run of an example showed.
+
+    Attributes:
+        name: The example's name (its file name without ``.py``).
+        stdout: Everything it printed.
+        figures: Its figure files (SVG), sorted by name.
+    """
+
+    name: str
+    stdout: str
+    figures: tuple[Path, ...]
+
+
+def available_examples(folder: Path = EXAMPLES_DIR) -> list[str]:
+    """Names of the example scripts in ``folder`` (files ``*.py`` not starting with ``_``)."""
+    return sorted(path.stem for path in folder.glob("*.py") if not path.name.startswith("_"))
+
+
+def _content_hash(script: Path) -> str:
+    digest = hashlib.sha256(script.read_bytes())
+    for source in sorted(_LIBRARY.rglob("*.py")):
+        if "site" not in source.relative_to(_LIBRARY).parts:  # build glue cannot change outputs
+            digest.update(source.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def run_example(
+    name: str, cache_dir: Path, *, folder: Path = EXAMPLES_DIR, timeout: float = 120
+) -> ExampleRun:
+    """Run ``folder/NAME.py`` (or reuse the cached run) and return what it showed.
+
+    Args:
+        name: The example's name.
+        cache_dir: Where runs are cached, one folder per name and content hash.
+        folder: The folder holding the examples.
+        timeout: Seconds before the run is stopped and reported as failed.
+
+    Returns:
+        The printed output and the figures.
+
+    Raises:
+        ExampleError: The script does not exist, fails, or runs out of time.
+    """
+    script = folder / f"{name}.py"
+    if not script.is_file():
+        known = ", ".join(available_examples(folder)) or "none"
+        raise ExampleError(f"example {name!r} not found: no file {script} (known: {known})")
+    target = cache_dir / f"{name}-{_content_hash(script)}"
+    manifest = target / "run.json"
+    if not manifest.exists():
+        _execute(name, script, target, timeout)
+    record = json.loads(manifest.read_text(encoding="utf-8"))
+    return ExampleRun(
+        name=name,
+        stdout=record["stdout"],
+        figures=tuple(target / figure for figure in record["figures"]),
+    )
+
+
+def _execute(name: str, script: Path, target: Path, timeout: float) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=f"{name}-", dir=target.parent) as scratch:
+        work = Path(scratch)
+        figures = work / "figures"
+        env = {
+            **os.environ,
+            OUTPUT_ENV: str(figures),
+            # one private store for all build runs: MLflow creates its tables once
+            "MLFLOW_TRACKING_URI": f"sqlite:///{target.parent.resolve() / 'mlflow.db'}",
+            "MPLBACKEND": "Agg",
+            "PYTHONHASHSEED": "0",
+        }
+        try:
+            result = subprocess.run(
+                [sys.executable, str(script)],
+                cwd=script.parent.parent,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+                check=False,
+            )
+        except subprocess.TimeoutExpired:
+            raise ExampleError(f"example {name!r} ran longer than {timeout:.0f} s") from None
+        if result.returncode != 0:
+            tail = "\n".join(result.stderr.strip().splitlines()[-8:])
+            raise ExampleError(f"example {name!r} failed (exit {result.returncode}):\n{tail}")
+        shown = sorted(path.name for path in figures.glob("*.svg")) if figures.exists() else []
+        target.mkdir(parents=True, exist_ok=True)
+        for figure in shown:
+            shutil.copy2(figures / figure, target / figure)
+        record = {"stdout": result.stdout, "figures": shown}
+        # written last: a run folder without run.json is incomplete and is redone
+        (target / "run.json").write_text(json.dumps(record, indent=1), encoding="utf-8")

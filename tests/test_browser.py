@@ -1,0 +1,106 @@
+"""A real browser opens the built site: every image loads, no request fails or leaves the machine."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+PAGES = ["", "readings/sculley2015hidden/", "examples/cace/", "architecture/", "bibliography/"]
+SCREENSHOTS = os.environ.get("MLOPS_ATLAS_SCREENSHOTS")  # a folder, to look at the pages by eye
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def site_url(built_site: Path) -> Iterator[str]:
+    handler = functools.partial(_QuietHandler, directory=str(built_site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.fail(
+            "Debian's chromium is not installed: run 'python3 dev.py test', which installs it"
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_loads_every_image_and_stays_local(browser, site_url: str, path: str) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    failed: list[str] = []
+    outside: list[str] = []
+    page.on("requestfailed", lambda request: failed.append(f"{request.url} {request.failure}"))
+    page.on(
+        "request",
+        lambda request: (
+            outside.append(request.url)
+            if urlparse(request.url).hostname not in ("127.0.0.1", None)
+            and not request.url.startswith("data:")
+            else None
+        ),
+    )
+    response = page.goto(site_url + path, wait_until="networkidle")
+    assert response is not None
+    assert response.ok
+    # lazy images load when scrolled into view: bring each one in, then check it decoded
+    for image in page.locator("img").all():
+        image.scroll_into_view_if_needed()
+    page.wait_for_load_state("networkidle")
+    broken = page.evaluate(
+        "() => [...document.images].filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)"
+    )
+    if SCREENSHOTS:
+        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
+        name = path.strip("/").replace("/", "-") or "home"
+        page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}.png"), full_page=True)
+    page.close()
+    assert broken == []
+    assert failed == []
+    assert outside == []
+
+
+def test_reading_page_diagram_is_visible(browser, site_url: str) -> None:
+    page = browser.new_page()
+    page.goto(site_url + "readings/sculley2015hidden/", wait_until="networkidle")
+    diagram = page.locator(".atlas-diagram img").first
+    diagram.scroll_into_view_if_needed()
+    diagram.wait_for(state="visible")
+    size = diagram.evaluate("i => [i.naturalWidth, i.naturalHeight]")
+    page.close()
+    assert size[0] > 300
+    assert size[1] > 200

@@ -1,0 +1,81 @@
+"""Diagrams render to SVG that displays by itself, cached by their code."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from mlops_atlas.diagrams import DiagramError, embed_images, registry, render_svg
+
+XLINK = "{http://www.w3.org/1999/xlink}href"
+
+
+def image_references(svg: str) -> list[str]:
+    root = ET.fromstring(svg)
+    return [
+        element.get(XLINK) or element.get("href") or ""
+        for element in root.iter()
+        if element.tag.endswith("image")
+    ]
+
+
+@pytest.mark.parametrize("name", sorted(registry()))
+def test_every_diagram_is_self_contained_svg(name: str, tmp_path: Path) -> None:
+    svg = render_svg(name, tmp_path).read_text(encoding="utf-8")
+    references = image_references(svg)
+    assert references, "a diagrams-package diagram shows icons"
+    assert all(reference.startswith("data:image/png;base64,") for reference in references)
+    assert "site-packages" not in svg
+    assert "file:" not in svg
+
+
+def test_figure1_has_the_papers_boxes(tmp_path: Path) -> None:
+    svg = render_svg("sculley2015-figure1", tmp_path).read_text(encoding="utf-8")
+    texts = " ".join(re.findall(r"<text[^>]*>([^<]*)</text>", svg))
+    for label in (
+        "ML Code",
+        "Configuration",
+        "Data Collection",
+        "Feature Extraction",
+        "Data Verification",
+        "Machine Resource",
+        "Analysis Tools",
+        "Process",
+        "Serving",
+        "Monitoring",
+    ):
+        assert label in texts
+
+
+def test_rendering_is_cached_by_code(tmp_path: Path) -> None:
+    first = render_svg("sculley2015-figure1", tmp_path)
+    stamp = first.stat().st_mtime_ns
+    again = render_svg("sculley2015-figure1", tmp_path)
+    assert again == first
+    assert again.stat().st_mtime_ns == stamp
+    assert registry()["sculley2015-figure1"].code_hash() in first.name
+
+
+def test_unknown_diagram_names_the_known_ones(tmp_path: Path) -> None:
+    with pytest.raises(
+        DiagramError, match=r"unknown diagram 'nope' \(known: .*sculley2015-figure1"
+    ):
+        render_svg("nope", tmp_path)
+
+
+def test_embed_images_reports_a_missing_icon(tmp_path: Path) -> None:
+    svg = '<svg><image xlink:href="/no/such/icon.png"/></svg>'
+    with pytest.raises(DiagramError, match=r"/no/such/icon.png"):
+        embed_images(svg)
+
+
+def test_embed_images_keeps_links_and_embeds_files(tmp_path: Path) -> None:
+    (tmp_path / "i.png").write_bytes(b"\x89PNG")
+    svg = '<svg><a href="#top"/><image xlink:href="i.png"/><a href="https://x.org"/></svg>'
+    out = embed_images(svg, base=tmp_path)
+    assert 'href="#top"' in out
+    assert 'href="https://x.org"' in out
+    assert 'xlink:href="data:image/png;base64,iVBORw=="' in out

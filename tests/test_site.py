@@ -1,0 +1,163 @@
+"""The site: strict build, self-contained SVGs, included code equals the files, bad input stops it."""
+
+from __future__ import annotations
+
+import html
+import re
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, build_site
+
+pytestmark = pytest.mark.site
+
+
+def test_every_svg_in_the_site_is_self_contained(built_site: Path) -> None:
+    svgs = sorted(built_site.rglob("*.svg"))
+    assert any("assets/diagrams" in str(path) for path in svgs)
+    for path in svgs:
+        text = path.read_text(encoding="utf-8")
+        for reference in re.findall(r'href="([^"]*)"', text):
+            assert reference.startswith(("data:", "#", "http://www.w3.org")), (path, reference[:60])
+
+
+def code_blocks(page: Path) -> list[str]:
+    """Text of every highlighted code block of a built page."""
+    blocks = re.findall(
+        r"<pre[^>]*><span></span><code>(.*?)</code></pre>", page.read_text("utf-8"), re.S
+    )
+    return [html.unescape(re.sub(r"<[^>]+>", "", block)) for block in blocks]
+
+
+def test_example_pages_show_their_file_exactly(built_site: Path) -> None:
+    for script in sorted((ROOT / "examples").glob("*.py")):
+        page = built_site / "examples" / script.stem / "index.html"
+        assert script.read_text(encoding="utf-8") in code_blocks(page), (
+            f"{page} does not show {script}"
+        )
+
+
+def test_example_pages_show_output_and_figures(built_site: Path) -> None:
+    page = (built_site / "examples" / "cace" / "index.html").read_text("utf-8")
+    assert "prediction churn:" in page
+    assert 'src="../../assets/examples/cace/cace-weights.svg"' in page
+    assert (built_site / "assets" / "examples" / "cace" / "cace-weights.svg").is_file()
+
+
+def test_reading_page_has_citation_diagram_and_example(built_site: Path) -> None:
+    page = (built_site / "readings" / "sculley2015hidden" / "index.html").read_text("utf-8")
+    assert "Cite this work: Sculley et al., 2015" in page
+    assert "@inproceedings{sculley2015hidden," in html.unescape(re.sub(r"<[^>]+>", "", page))
+    assert "../../assets/diagrams/sculley2015-figure1.svg" in page
+    assert 'href="../../examples/cace/"' in page
+
+
+def test_no_request_leaves_the_machine(built_site: Path) -> None:
+    """Offline: no page loads a script, style sheet or font from another host."""
+    for page in built_site.rglob("*.html"):
+        text = page.read_text("utf-8")
+        for tag in re.findall(r"<(?:script|link|img)\b[^>]*>", text):
+            assert (
+                not re.search(r'(?:src|href)="(?:https?:)?//', tag) or 'rel="canonical"' in tag
+            ), (page, tag)
+
+
+def test_api_reference_is_generated(built_site: Path) -> None:
+    page = (built_site / "reference" / "api" / "index.html").read_text("utf-8")
+    for name in (
+        "mlops_atlas.bibliography.load_bibliography",
+        "mlops_atlas.debt.cace.simulate_cace",
+    ):
+        assert f'id="{name}"' in page
+
+
+# ---- bad input: one message naming the page and the missing thing -----------------
+
+
+@pytest.fixture
+def small_project(tmp_path: Path) -> Path:
+    """A copy of the project's site config with one page and no examples (fast to build)."""
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "examples").mkdir()
+    (tmp_path / "bibliography").mkdir()
+    shutil.copy(ROOT / "bibliography" / "references.bib", tmp_path / "bibliography")
+    hooks = tmp_path / "src" / "mlops_atlas" / "site"
+    hooks.mkdir(parents=True)
+    shutil.copy(ROOT / "src" / "mlops_atlas" / "site" / "hooks.py", hooks)
+    (tmp_path / "mkdocs.yml").write_text(
+        textwrap.dedent(
+            """\
+            site_name: t
+            hooks: [src/mlops_atlas/site/hooks.py]
+            markdown_extensions:
+              - pymdownx.snippets:
+                  base_path: [!relative $config_dir]
+                  check_paths: true
+            """
+        )
+    )
+    return tmp_path
+
+
+def build_page(project: Path, text: str) -> str:
+    (project / "docs" / "index.md").write_text(text)
+    result = build_site(project / "mkdocs.yml", project / "site", project / ".cache")
+    assert result.returncode != 0, "the build should have failed"
+    # MkDocs prefixes page errors with "Error reading page 'x'"; ours is the one line after it.
+    errors = [
+        line
+        for line in result.stderr.splitlines()
+        if line.startswith(("Error", "ERROR")) and "Error reading page" not in line
+    ]
+    assert len(errors) == 1, result.stderr
+    return errors[0]
+
+
+def test_small_project_builds_when_all_is_well(small_project: Path) -> None:
+    (small_project / "docs" / "index.md").write_text(
+        "---\ncite: sculley2015hidden\n---\n<!-- md:citation -->\n"
+    )
+    result = build_site(
+        small_project / "mkdocs.yml", small_project / "site", small_project / ".cache"
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_unknown_cite_key_stops_the_build(small_project: Path) -> None:
+    error = build_page(small_project, "---\ncite: sculley2051hidden\n---\n# x\n")
+    assert "docs/index.md" in error
+    assert "unknown citation key 'sculley2051hidden'" in error
+
+
+def test_unknown_example_stops_the_build(small_project: Path) -> None:
+    error = build_page(small_project, "# x\n\n<!-- md:example no-such-example -->\n")
+    assert "docs/index.md" in error
+    assert "unknown example 'no-such-example'" in error
+
+
+def test_unknown_diagram_stops_the_build(small_project: Path) -> None:
+    error = build_page(small_project, "# x\n\n<!-- md:diagram sculley2015-figure9 -->\n")
+    assert "docs/index.md" in error
+    assert "unknown diagram 'sculley2015-figure9'" in error
+
+
+def test_missing_included_file_stops_the_build(small_project: Path) -> None:
+    error = build_page(small_project, '# x\n\n```python\n--8<-- "examples/missing.py"\n```\n')
+    assert "examples/missing.py" in error
+
+
+def test_example_without_page_stops_the_build(small_project: Path) -> None:
+    (small_project / "examples" / "orphan.py").write_text("print('hi')\n")
+    error = build_page(small_project, "# x\n")
+    assert "examples/orphan.py has no page" in error
+
+
+def test_malformed_bibliography_stops_the_build(small_project: Path) -> None:
+    bib = small_project / "bibliography" / "references.bib"
+    bib.write_text(bib.read_text() + "\n@article{broken,\n title = {x\n")
+    error = build_page(small_project, "# x\n")
+    assert "references.bib:" in error
+    assert "broken" in error
