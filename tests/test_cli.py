@@ -56,3 +56,44 @@ def test_diagram_writes_an_svg(tmp_path: Path) -> None:
     target = tmp_path / "f.svg"
     assert main(["diagram", "sculley2015-figure1", "-o", str(target)]) == 0
     assert "data:image/png;base64," in target.read_text(encoding="utf-8")
+
+
+def test_export_a_course_class_to_a_file(tmp_path: Path, capsys) -> None:
+    target = tmp_path / "clase8.bib"
+    assert main(["export", "--course-class", "8", "-o", str(target)]) == 0
+    assert "@misc{chandrasehar2023llmops," in target.read_text(encoding="utf-8")
+    assert "entries written to" in capsys.readouterr().err
+
+
+def test_export_of_a_malformed_bib_writes_nothing(tmp_path: Path, capsys) -> None:
+    bib = tmp_path / "bad.bib"
+    bib.write_text(
+        "@article{ok2020,\n  author = {A, B},\n  title = {T},\n  journal = {J},\n  year = {2020}\n}\n@article{x2020,\n  title = {T\n"
+    )
+    target = tmp_path / "out.bib"
+    target.write_text("previous export\n")
+    assert main(["--bib", str(bib), "export", "-o", str(target)]) == 2
+    assert target.read_text() == "previous export\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.bib", "out.bib"]
+    assert f"{bib}:" in capsys.readouterr().err
+
+
+def test_export_with_no_match_is_an_error(capsys) -> None:
+    assert main(["export", "--topic", "astrology"]) == 2
+    assert "no entry matches topic astrology" in capsys.readouterr().err
+
+
+def test_check_passes_on_the_project(capsys) -> None:
+    assert main(["check"]) == 0
+    assert capsys.readouterr().out.startswith("ok: ")
+
+
+def test_check_names_file_and_line_of_every_unknown_key(tmp_path: Path, capsys) -> None:
+    page = tmp_path / "p.md"
+    page.write_text(
+        "---\ncite: nope2020\n---\n# t\nsee [@sculley2015hidden] and [@bogus1999x, §2]\n"
+    )
+    assert main(["check", "--docs", str(tmp_path)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[0] == f"{page}:2: front matter 'cite': unknown citation key 'nope2020'"
+    assert err[1] == f"{page}:5: unknown citation key 'bogus1999x'"

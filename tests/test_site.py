@@ -161,3 +161,36 @@ def test_malformed_bibliography_stops_the_build(small_project: Path) -> None:
     error = build_page(small_project, "# x\n")
     assert "references.bib:" in error
     assert "broken" in error
+
+
+def test_bibliography_page_has_every_entry_and_working_downloads(built_site: Path) -> None:
+    from mlops_atlas.bibliography import load_bibliography
+
+    page = (built_site / "bibliography" / "index.html").read_text("utf-8")
+    for key in load_bibliography().references:
+        assert f'id="{key}"' in page, key
+        assert (built_site / "downloads" / "entries" / f"{key}.bib").is_file()
+    for href in re.findall(r'href="(\.\./downloads/[^"]+)"', page):
+        assert (built_site / "bibliography" / href).resolve().is_file(), href
+    assert "Not verified" in page  # Chandrasehar 2023 says what could not be verified
+
+
+def test_in_text_citations_render_with_a_references_list(built_site: Path) -> None:
+    page = (built_site / "readings" / "sculley2015hidden" / "index.html").read_text("utf-8")
+    assert '<a href="../../bibliography/#breck2017ml">Breck et al., 2017</a>' in page
+    assert 'id="references"' in page
+    assert 'href="../../downloads/entries/sculley2015hidden.bib"' in page
+
+
+def test_unknown_in_text_citation_stops_the_build(small_project: Path) -> None:
+    error = build_page(small_project, "# x\n\nAs shown [@sculley2015hiden].\n")
+    assert "docs/index.md: line 3: unknown citation key 'sculley2015hiden'" in error
+
+
+def test_markup_in_a_field_stops_the_build(small_project: Path) -> None:
+    bib = small_project / "bibliography" / "references.bib"
+    bib.write_text(
+        bib.read_text().replace("Hidden Technical Debt", "Hidden <b>Technical</b> Debt", 1)
+    )
+    error = build_page(small_project, "# x\n")
+    assert "sculley2015hidden: field 'title' contains markup (<b>)" in error

@@ -13,6 +13,7 @@ Every problem in a file is reported at once, each with file, line and key::
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ __all__ = [
     "Problem",
     "Reference",
     "UnknownKeyError",
+    "export_files",
     "load_bibliography",
 ]
 
@@ -89,7 +91,9 @@ class UnknownKeyError(KeyError):
 
     def __init__(self, key: str, known: Iterable[str]) -> None:
         self.key = key
-        near = [k for k in known if k[:5].lower() == key[:5].lower()]
+        known = list(known)
+        near = difflib.get_close_matches(key, known, n=3, cutoff=0.75)
+        near += [k for k in known if k.lower().startswith(key.lower()) and k not in near][:3]
         hint = f"; did you mean {', '.join(near)}?" if near else ""
         super().__init__(f"unknown citation key '{key}'{hint}")
 
@@ -143,6 +147,11 @@ class Reference:
     def skills(self) -> tuple[str, ...]:
         """TC5044 skills the work serves, from the ``tc5044-skills`` field."""
         return self._list("tc5044-skills")
+
+    @property
+    def unverified(self) -> str:
+        """What could not be verified about this entry (empty when everything was)."""
+        return self.get("unverified")
 
     @property
     def is_course_reading(self) -> bool:
@@ -369,3 +378,22 @@ def load_bibliography(path: Path | str = DEFAULT_BIB) -> Bibliography:
     if problems:
         raise BibliographyError(problems)
     return bibliography
+
+
+def export_files(bibliography: Bibliography) -> dict[str, str]:
+    """Every BibTeX download the site offers, by relative path.
+
+    Returns:
+        ``references.bib`` (everything), ``entries/KEY.bib`` (one per entry),
+        ``topics/TOPIC.bib`` (one per keyword) and ``classes/uba-clase-N.bib``
+        (one per UBA class that has readings), each mapped to its BibTeX text.
+    """
+    files = {"references.bib": bibliography.to_bibtex()}
+    for key in bibliography.references:
+        files[f"entries/{key}.bib"] = bibliography.to_bibtex([key])
+    for topic in bibliography.topics():
+        files[f"topics/{topic}.bib"] = bibliography.to_bibtex(bibliography.select(topic=topic))
+    for number in sorted({n for reference in bibliography for n in reference.course_classes}):
+        keys = bibliography.select(course_class=number)
+        files[f"classes/uba-clase-{number}.bib"] = bibliography.to_bibtex(keys)
+    return files

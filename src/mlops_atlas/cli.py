@@ -34,12 +34,48 @@ def _cite(args: argparse.Namespace) -> int:
     from mlops_atlas.references import format_reference
 
     bibliography = load_bibliography(args.bib)
-    keys = bibliography.select(args.keys)  # raises on an unknown key
+    bibliography.select(args.keys)  # raises on an unknown key
+    keys = list(dict.fromkeys(args.keys))  # in the order asked for
     if args.style == "bibtex":
         print(bibliography.to_bibtex(keys), end="")
     else:
         for key in keys:
             print(format_reference(bibliography[key], args.style, "text"))
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    bibliography = load_bibliography(args.bib)
+    keys = bibliography.select(args.key or (), topic=args.topic, course_class=args.course_class)
+    if not keys:
+        wanted = ", ".join(
+            f"{name} {value}"
+            for name, value in (("topic", args.topic), ("course class", args.course_class))
+            if value is not None
+        )
+        topics = ", ".join(bibliography.topics())
+        print(f"mlops-atlas: error: no entry matches {wanted} (topics: {topics})", file=sys.stderr)
+        return 2
+    text = bibliography.to_bibtex(keys)
+    if args.output:
+        _write_atomically(args.output, text)
+        print(f"{len(keys)} entries written to {args.output}", file=sys.stderr)
+    else:
+        print(text, end="")
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    from mlops_atlas.site.build import check_docs
+
+    bibliography = load_bibliography(args.bib)  # its own problems raise, all at once
+    problems = check_docs(args.docs, bibliography)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        print(f"mlops-atlas: {len(problems)} problem(s)", file=sys.stderr)
+        return 1
+    print(f"ok: {len(bibliography)} entries in {args.bib}; every key used in {args.docs} exists")
     return 0
 
 
@@ -64,10 +100,12 @@ def _diagram(args: argparse.Namespace) -> int:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="mlops-atlas",
-        description="MLOps Atlas: cite the MLOps literature and draw its architectures.",
+        description="MLOps Atlas: cite, export and check the MLOps bibliography; draw its architectures.",
         epilog=(
             "examples:\n"
             "  mlops-atlas cite sculley2015hidden --style apa\n"
+            "  mlops-atlas export --course-class 2 -o clase2.bib\n"
+            "  mlops-atlas check\n"
             "  mlops-atlas diagram sculley2015-figure1 -o figure1.svg\n"
             "\nRun 'mlops-atlas COMMAND --help' for a command's options."
         ),
@@ -85,6 +123,39 @@ def _parser() -> argparse.ArgumentParser:
     cite.add_argument("keys", nargs="+", metavar="KEY", help="citation keys")
     cite.add_argument("--style", choices=["bibtex", "apa", "ieee"], default="bibtex")
     cite.set_defaults(run=_cite)
+
+    export = commands.add_parser(
+        "export",
+        help="write BibTeX for keys, a topic, a UBA class, or everything",
+        epilog=(
+            "examples:\n"
+            "  mlops-atlas export -o references.bib\n"
+            "  mlops-atlas export --course-class 2 -o clase2.bib\n"
+            "  mlops-atlas export --topic drift\n"
+            "  mlops-atlas export --key sculley2015hidden --key baylor2017tfx"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    export.add_argument("--key", action="append", metavar="K", help="a key (repeatable)")
+    export.add_argument("--topic", metavar="T", help="entries with this keyword")
+    export.add_argument(
+        "--course-class", type=int, metavar="N", help="entries for UBA class N (1-8)"
+    )
+    export.add_argument(
+        "-o", "--output", type=Path, help="file to write (default: standard output)"
+    )
+    export.set_defaults(run=_export)
+
+    check = commands.add_parser(
+        "check",
+        help="check the bibliography and every citation key the docs use",
+        epilog="example:\n  mlops-atlas check --docs docs",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    check.add_argument(
+        "--docs", type=Path, default=DEFAULT_BIB.parents[1] / "docs", help="docs folder"
+    )
+    check.set_defaults(run=_check)
 
     diagram = commands.add_parser(
         "diagram",
@@ -106,10 +177,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return args.run(args)
-    except BibliographyError as error:
-        print(f"mlops-atlas: error: {error}", file=sys.stderr)
-        return 2
-    except (UnknownKeyError, DiagramError) as error:
+    except (BibliographyError, UnknownKeyError, DiagramError, OSError) as error:
         print(f"mlops-atlas: error: {error}", file=sys.stderr)
         return 2
 

@@ -149,8 +149,12 @@ def _apa(reference: Reference, out: _Writer) -> None:
     people = reference.authors or reference.editors
     title = _sentence_case(reference.get("title"))
     if people:
-        suffix = " (Ed.)." if not reference.authors and len(people) == 1 else ""
-        out.text(_apa_authors(people) + (suffix or " "))
+        names = _apa_authors(people)
+        if not reference.authors:
+            names += " (Ed.)." if len(people) == 1 else " (Eds.)."
+        elif not names.endswith("."):
+            names += "."  # a group author: "Google Cloud. (2023)."
+        out.text(names + " ")
         out.text(f"({reference.year or 'n.d.'}). ")
     kind = reference.type
     if kind == "article":
@@ -192,34 +196,37 @@ def _apa(reference: Reference, out: _Writer) -> None:
     else:
         if not people:
             out.italic(title)
-            out.text(f" ({reference.year or 'n.d.'}). ")
+            out.text(f". ({reference.year or 'n.d.'}). ")
         else:
             out.italic(title)
             out.text(". ")
         owner = reference.get("organization") or reference.get("publisher")
         if owner:
             out.text(f"{latex_to_text(owner).rstrip('.')}. ")
+        if reference.get("howpublished"):
+            out.text(f"{latex_to_text(reference.get('howpublished')).rstrip('.')}. ")
     link = _link_for(reference)
+    if link and reference.get("urldate") and not reference.get("doi"):
+        out.text(f"Retrieved {_long_date(reference.get('urldate'))}, from ")
     if link:
         out.link(link)
 
 
 def _ieee(reference: Reference, out: _Writer) -> None:
+    """IEEE: authors, "title," venue, details, then DOI or URL (with access date)."""
     people = reference.authors or reference.editors
     title = latex_to_text(reference.get("title"))
+    kind = reference.type
     if people:
         out.text(_ieee_authors(people) + (", Ed., " if not reference.authors else ", "))
-    kind = reference.type
     details: list[str] = []
     if kind == "article":
         out.text(f"\u201c{title},\u201d ")
         out.italic(latex_to_text(reference.get("journal")))
-        if reference.get("volume"):
-            details.append(f"vol. {latex_to_text(reference.get('volume'))}")
-        if reference.get("number"):
-            details.append(f"no. {latex_to_text(reference.get('number'))}")
-        if reference.get("pages"):
-            details.append(f"pp. {_pages(reference)}")
+        for name, label in (("volume", "vol. "), ("number", "no. "), ("pages", "pp. ")):
+            if reference.get(name):
+                value = _pages(reference) if name == "pages" else latex_to_text(reference.get(name))
+                details.append(label + value)
         details.append(reference.year)
     elif kind in ("inproceedings", "incollection"):
         out.text(f"\u201c{title},\u201d in ")
@@ -237,21 +244,51 @@ def _ieee(reference: Reference, out: _Writer) -> None:
         out.text(f"{where}: {publisher}" if where else publisher)
         details.append(reference.year)
     else:
-        out.text(f"{title}. ")
-        owner = latex_to_text(reference.get("organization") or reference.get("publisher"))
-        if owner:
-            out.text(f"{owner}. ")
+        out.text(f"\u201c{title},\u201d" if people else title)
+        for name in ("organization", "publisher", "howpublished"):
+            if reference.get(name):
+                details.append(latex_to_text(reference.get(name)))
+        details.append(reference.year)
+    details = [detail for detail in details if detail]
     if details:
-        out.text(", " + ", ".join(d for d in details if d))
+        after_quoted_title = out.result().endswith("\u201d")  # the comma is inside the quotes
+        out.text((" " if after_quoted_title else ", ") + ", ".join(details))
     if reference.get("doi"):
         out.text(", doi: ")
         out.link(reference.get("doi") if out.output == "text" else _link_for(reference))
         out.text(".")
     elif reference.get("url"):
-        out.text(". [Online]. Available: " if details else "[Online]. Available: ")
+        out.text(". [Online]. Available: ")
         out.link(latex_to_text(reference.get("url")))
+        if reference.get("urldate"):
+            out.text(f" (accessed {_long_date(reference.get('urldate'), short=True)}).")
     else:
         out.text(".")
+
+
+def _long_date(iso: str, *, short: bool = False) -> str:
+    """``2026-11-22`` as ``November 22, 2026`` (``Nov. 22, 2026`` when short)."""
+    year, month, day = (int(part) for part in iso.split("-"))
+    name = _MONTHS[month - 1]
+    if short and len(name) > 4:
+        name = name[:3] + "."
+    return f"{name} {day}, {year}"
+
+
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 
 
 def format_reference(reference: Reference, style: Style = "apa", output: Output = "text") -> str:

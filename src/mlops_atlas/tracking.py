@@ -42,11 +42,6 @@ def log_run(
 
     Returns:
         The MLflow run id.
-
-    Examples:
-        >>> run_id = log_run("doctest", params={"seed": 0}, metrics={"accuracy": 0.9})
-        >>> len(run_id)
-        32
     """
     import mlflow  # imported here: it is slow to import and only needed when logging
 

@@ -1,0 +1,211 @@
+"""Prepare everything the pages refer to: plain functions the MkDocs hooks call.
+
+:func:`prepare_site` loads the bibliography, draws every diagram, runs every
+example (all cached) and returns the :class:`SiteContext` the shortcodes use,
+with the generated files the site must publish.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from mlops_atlas.bibliography import (
+    Bibliography,
+    UnknownKeyError,
+    export_files,
+    load_bibliography,
+)
+from mlops_atlas.citations import find_citations
+from mlops_atlas.diagrams import registry, render_svg
+from mlops_atlas.runner import available_examples, run_example
+from mlops_atlas.site.shortcodes import DOWNLOADS, PageError, SiteContext
+
+__all__ = [
+    "CACHE_ENV",
+    "PreparedSite",
+    "check_docs",
+    "default_cache_dir",
+    "front_matter",
+    "prepare_site",
+]
+
+CACHE_ENV = "MLOPS_ATLAS_CACHE"
+"""Environment variable overriding the build cache folder."""
+
+log = logging.getLogger("mkdocs.mlops_atlas")
+
+
+@dataclass(frozen=True)
+class PreparedSite:
+    """The context for the shortcodes and the generated files to publish.
+
+    Attributes:
+        context: What pages may refer to.
+        generated: Site path (from the docs root) to file on disk, for each generated file.
+    """
+
+    context: SiteContext
+    generated: dict[str, Path]
+
+
+def default_cache_dir(root: Path) -> Path:
+    """``$MLOPS_ATLAS_CACHE``, else ``.cache/mlops-atlas`` under the project root."""
+    return Path(os.environ.get(CACHE_ENV) or root / ".cache" / "mlops-atlas")
+
+
+def front_matter(path: Path) -> dict[str, object]:
+    """The YAML front matter of a Markdown file (empty when it has none).
+
+    Raises:
+        PageError: The front matter is not valid YAML or not a mapping.
+    """
+    text = path.read_text(encoding="utf-8")
+    if not text.startswith("---"):
+        return {}
+    _, block, *_ = [*text.split("---", 2), ""]
+    try:
+        meta = yaml.safe_load(block) or {}
+    except yaml.YAMLError as error:
+        raise PageError(f"{path}: front matter is not valid YAML: {error}") from None
+    if not isinstance(meta, dict):
+        raise PageError(f"{path}: front matter must be a mapping of names to values")
+    return meta
+
+
+def prepare_site(
+    *,
+    docs_dir: Path,
+    bib_path: Path,
+    examples_dir: Path,
+    cache_dir: Path,
+    progress: Callable[[str], None] = log.info,
+) -> PreparedSite:
+    """Load, draw and run what the pages need; return the context and generated files.
+
+    Args:
+        docs_dir: The MkDocs docs folder.
+        bib_path: The ``.bib`` file.
+        examples_dir: The folder of example scripts.
+        cache_dir: Where drawn diagrams and example runs are cached.
+        progress: Called with one line per slow step.
+
+    Returns:
+        The context and the generated files.
+
+    Raises:
+        BibliographyError: The bibliography has problems.
+        DiagramError: A diagram failed to draw.
+        ExampleError: An example failed.
+        PageError: An example without a page, or a page with bad front matter.
+    """
+    bibliography = load_bibliography(bib_path)
+    diagrams = registry()
+    generated: dict[str, Path] = {}
+
+    diagram_paths: dict[str, str] = {}
+    for name in sorted(diagrams):
+        progress(f"diagram {name}")
+        site_path = f"assets/diagrams/{name}.svg"
+        generated[site_path] = render_svg(name, cache_dir / "diagrams")
+        diagram_paths[name] = site_path
+
+    example_pages: dict[str, str] = {}
+    runs = {}
+    figure_paths: dict[str, list[str]] = {}
+    for name in available_examples(examples_dir):
+        page = f"examples/{name}.md"
+        if not (docs_dir / page).is_file():
+            raise PageError(f"example examples/{name}.py has no page: create docs/{page}")
+        example_pages[name] = page
+        progress(f"example {name}")
+        runs[name] = run = run_example(name, cache_dir / "examples", folder=examples_dir)
+        figure_paths[name] = []
+        for figure in run.figures:
+            site_path = f"assets/examples/{name}/{figure.name}"
+            generated[site_path] = figure
+            figure_paths[name].append(site_path)
+
+    for relative, text in export_files(bibliography).items():
+        generated[f"{DOWNLOADS}/{relative}"] = _write_if_changed(
+            cache_dir / DOWNLOADS / relative, text
+        )
+
+    reading_pages: dict[str, str] = {}
+    cited_by: dict[str, list[str]] = {}
+    page_titles: dict[str, str] = {}
+    for path in sorted(docs_dir.rglob("*.md")):
+        page = path.relative_to(docs_dir).as_posix()
+        meta = front_matter(path)
+        text = path.read_text(encoding="utf-8")
+        page_titles[page] = str(meta.get("title") or _first_heading(text) or page)
+        keys = [str(meta["cite"])] if meta.get("cite") else []
+        if keys and page.startswith("readings/"):
+            reading_pages[keys[0]] = page
+        keys += [citation.key for citation in find_citations(text)]
+        for key in dict.fromkeys(keys):
+            cited_by.setdefault(key, []).append(page)
+
+    context = SiteContext(
+        bibliography=bibliography,
+        diagrams=diagrams,
+        diagram_paths=diagram_paths,
+        runs=runs,
+        figure_paths=figure_paths,
+        example_pages=example_pages,
+        reading_pages=reading_pages,
+        cited_by=cited_by,
+        page_titles=page_titles,
+    )
+    return PreparedSite(context=context, generated=generated)
+
+
+def _first_heading(markdown: str) -> str:
+    for line in markdown.splitlines():
+        if line.startswith("# "):
+            return line[2:].strip()
+    return ""
+
+
+def _write_if_changed(path: Path, text: str) -> Path:
+    """Write ``text`` atomically unless the file already holds it (keeps rebuilds quiet)."""
+    if path.exists() and path.read_text(encoding="utf-8") == text:
+        return path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.partial")
+    partial.write_text(text, encoding="utf-8")
+    partial.replace(path)
+    return path
+
+
+def check_docs(docs_dir: Path, bibliography: Bibliography) -> list[str]:
+    """Every citation key the docs use that the bibliography lacks, as ``file:line: message``.
+
+    Looks at each page's front matter ``cite`` and at its in-text citations.
+    """
+    problems: list[str] = []
+    known = bibliography.keys()
+    for path in sorted(docs_dir.rglob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        try:
+            meta = front_matter(path)
+        except PageError as error:
+            problems.append(str(error))
+            continue
+        key = meta.get("cite")
+        if key is not None and str(key) not in bibliography:
+            line = next(
+                (n for n, row in enumerate(text.splitlines(), 1) if row.startswith("cite:")), 1
+            )
+            problems.append(
+                f"{path}:{line}: front matter 'cite': {UnknownKeyError(str(key), known)}"
+            )
+        for citation in find_citations(text):
+            if citation.key not in bibliography:
+                problems.append(f"{path}:{citation.line}: {UnknownKeyError(citation.key, known)}")
+    return problems
