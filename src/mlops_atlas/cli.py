@@ -8,6 +8,7 @@ half-written.
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -19,10 +20,24 @@ from mlops_atlas.bibliography import (
     load_bibliography,
 )
 
-__all__ = ["main"]
+__all__ = ["UsageError", "main", "write_atomically"]
+
+_SUBCOMMAND_MODULES = (
+    "mlops_atlas.debt.cli",
+    "mlops_atlas.validation.cli",
+    "mlops_atlas.maturity.cli",
+)
+"""Modules adding subcommands: each defines ``register(subparsers) -> None``."""
 
 
-def _write_atomically(path: Path, text: str) -> None:
+class UsageError(Exception):
+    """Bad input from the user (a missing file, a malformed table...): one line, exit status 2.
+
+    Subcommands raise it with a message naming the file, line or column.
+    """
+
+
+def write_atomically(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` through a temporary file, so a failure leaves nothing half-written."""
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.partial")
@@ -58,7 +73,7 @@ def _export(args: argparse.Namespace) -> int:
         return 2
     text = bibliography.to_bibtex(keys)
     if args.output:
-        _write_atomically(args.output, text)
+        write_atomically(args.output, text)
         print(f"{len(keys)} entries written to {args.output}", file=sys.stderr)
     else:
         print(text, end="")
@@ -167,6 +182,12 @@ def _parser() -> argparse.ArgumentParser:
     diagram.add_argument("-o", "--output", type=Path, help="where to write (default NAME.svg)")
     diagram.add_argument("--list", action="store_true", help="list the diagrams")
     diagram.set_defaults(run=_diagram)
+
+    # Each idea's subpackage adds its own subcommands (``register(commands)`` in its cli module).
+    here = Path(__file__).parent
+    for module_name in _SUBCOMMAND_MODULES:
+        if here.joinpath(*module_name.split(".")[1:]).with_suffix(".py").is_file():
+            importlib.import_module(module_name).register(commands)
     return parser
 
 
@@ -177,6 +198,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return args.run(args)
+    except UsageError as error:
+        print(f"mlops-atlas: error: {error}", file=sys.stderr)
+        return 2
     except (BibliographyError, UnknownKeyError, DiagramError, OSError) as error:
         print(f"mlops-atlas: error: {error}", file=sys.stderr)
         return 2

@@ -2,7 +2,8 @@
 
 Each diagram is a function registered with :func:`register`; the site asks
 :func:`render_svg` for a self-contained SVG (icons embedded), cached by the
-diagram's code. One module per reading holds that reading's diagrams.
+diagram's code. One module per reading holds that reading's diagrams; a new
+module in this package is picked up without being listed anywhere.
 """
 
 from mlops_atlas.diagrams.render import (
