@@ -11,6 +11,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
+# Fixture projects hold deliberately bad code (for the scanners): data, not tests or doctests.
+collect_ignore_glob = ["fixtures/*"]
+
 
 @pytest.fixture(autouse=True, scope="session")
 def private_mlflow_store(tmp_path_factory: pytest.TempPathFactory) -> None:
