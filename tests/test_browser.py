@@ -15,7 +15,17 @@ import pytest
 pytestmark = pytest.mark.browser
 
 CHROMIUM = Path("/usr/bin/chromium")
-PAGES = ["", "readings/sculley2015hidden/", "examples/cace/", "architecture/", "bibliography/"]
+PAGES = [
+    "",
+    "readings/sculley2015hidden/",
+    "examples/cace/",
+    "architecture/",
+    "bibliography/",
+    "course/",
+    "es/",
+    "es/course/",
+    "es/readings/sculley2015hidden/",
+]
 SCREENSHOTS = os.environ.get("MLOPS_ATLAS_SCREENSHOTS")  # a folder, to look at the pages by eye
 
 
@@ -104,3 +114,32 @@ def test_reading_page_diagram_is_visible(browser, site_url: str) -> None:
     page.close()
     assert size[0] > 300
     assert size[1] > 200
+
+
+@pytest.mark.parametrize("path", ["course/", "es/course/"])
+def test_course_map_links_all_work(browser, site_url: str, path: str) -> None:
+    page = browser.new_page()
+    page.goto(site_url + path, wait_until="networkidle")
+    hrefs = page.evaluate(
+        "() => [...document.querySelectorAll('article a[href]')].map(a => a.href)"
+        ".filter(h => h.startsWith(location.origin))"
+    )
+    broken = []
+    for href in sorted(set(hrefs)):
+        response = page.request.get(href.split("#")[0])
+        if not response.ok:
+            broken.append(f"{href} {response.status}")
+    page.close()
+    assert len(hrefs) > 40  # readings, examples and downloads for every class and skill
+    assert broken == []
+
+
+def test_language_switcher_leads_to_the_spanish_course_map(browser, site_url: str) -> None:
+    page = browser.new_page()
+    page.goto(site_url + "course/", wait_until="networkidle")
+    spanish = page.locator('a[hreflang="es"]').first.evaluate("a => a.href")
+    page.goto(spanish, wait_until="networkidle")
+    heading = page.locator("article h1").first.inner_text().rstrip("¶")
+    page.close()
+    assert spanish == site_url + "es/course/"
+    assert heading == "Mapa del curso"

@@ -196,3 +196,12 @@ def test_markup_in_a_field_stops_the_build(small_project: Path) -> None:
     )
     error = build_page(small_project, "# x\n")
     assert "sculley2015hidden: field 'title' contains markup (<b>)" in error
+
+
+def test_course_map_naming_a_missing_example_stops_the_build(small_project: Path) -> None:
+    course = small_project / "src" / "mlops_atlas" / "course"
+    course.mkdir(parents=True)
+    shutil.copy(ROOT / "src" / "mlops_atlas" / "course" / "courses.yaml", course)
+    error = build_page(small_project, "# x\n")
+    assert "courses.yaml): topic 'Desafíos y necesidades" in error
+    assert "unknown example 'cace'" in error

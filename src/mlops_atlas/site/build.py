@@ -22,6 +22,7 @@ from mlops_atlas.bibliography import (
     load_bibliography,
 )
 from mlops_atlas.citations import find_citations
+from mlops_atlas.course import check_courses, load_courses, load_glossary
 from mlops_atlas.diagrams import registry, render_svg
 from mlops_atlas.runner import available_examples, run_example
 from mlops_atlas.site.shortcodes import DOWNLOADS, PageError, SiteContext
@@ -84,6 +85,7 @@ def prepare_site(
     bib_path: Path,
     examples_dir: Path,
     cache_dir: Path,
+    course_file: Path | None = None,
     progress: Callable[[str], None] = log.info,
 ) -> PreparedSite:
     """Load, draw and run what the pages need; return the context and generated files.
@@ -93,6 +95,7 @@ def prepare_site(
         bib_path: The ``.bib`` file.
         examples_dir: The folder of example scripts.
         cache_dir: Where drawn diagrams and example runs are cached.
+        course_file: The course data (``courses.yaml``); ``None`` for a site without a course map.
         progress: Called with one line per slow step.
 
     Returns:
@@ -151,6 +154,13 @@ def prepare_site(
         for key in dict.fromkeys(keys):
             cited_by.setdefault(key, []).append(page)
 
+    course = None
+    if course_file is not None:
+        course = load_courses(course_file)
+        problems = check_courses(course, bibliography, example_pages, diagrams)
+        if problems:
+            raise PageError(f"the course map ({course_file}): " + "; ".join(problems))
+
     context = SiteContext(
         bibliography=bibliography,
         diagrams=diagrams,
@@ -161,6 +171,8 @@ def prepare_site(
         reading_pages=reading_pages,
         cited_by=cited_by,
         page_titles=page_titles,
+        course=course,
+        glossary=load_glossary(),
     )
     return PreparedSite(context=context, generated=generated)
 

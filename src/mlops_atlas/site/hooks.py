@@ -15,6 +15,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from mlops_atlas.bibliography import BibliographyError, UnknownKeyError
+from mlops_atlas.course import CourseError
 from mlops_atlas.diagrams import DiagramError
 from mlops_atlas.runner import ExampleError
 from mlops_atlas.site.build import PreparedSite, default_cache_dir, prepare_site
@@ -27,14 +28,16 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     """Draw diagrams, run examples (cached) and add what they produced to the site."""
     global _prepared
     root = Path(config.config_file_path).resolve().parent
+    course_file = root / "src" / "mlops_atlas" / "course" / "courses.yaml"
     try:
         _prepared = prepare_site(
             docs_dir=Path(config.docs_dir),
             bib_path=root / "bibliography" / "references.bib",
             examples_dir=root / "examples",
             cache_dir=default_cache_dir(root),
+            course_file=course_file if course_file.is_file() else None,
         )
-    except (BibliographyError, DiagramError, ExampleError, PageError) as error:
+    except (BibliographyError, CourseError, DiagramError, ExampleError, PageError) as error:
         raise PluginError(str(error)) from None
     for site_path, source in _prepared.generated.items():
         files.append(File.generated(config, site_path, abs_src_path=str(source)))

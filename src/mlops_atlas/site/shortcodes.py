@@ -24,6 +24,7 @@ from pathlib import Path
 
 from mlops_atlas.bibliography import Bibliography, UnknownKeyError
 from mlops_atlas.citations import CitationError, references_section, render_citations
+from mlops_atlas.course import Course, course_map_markdown, glossary_markdown
 from mlops_atlas.diagrams import DiagramSpec
 from mlops_atlas.references import author_year, format_reference
 from mlops_atlas.runner import ExampleRun
@@ -73,6 +74,8 @@ class SiteContext:
         reading_pages: Docs path of the reading page citing each key.
         cited_by: Docs paths of the pages citing each key (front matter or in the text).
         page_titles: Title of each docs page, for links.
+        course: The course map data (None when a site has none).
+        glossary: The English ⇄ Spanish glossary.
     """
 
     bibliography: Bibliography
@@ -84,6 +87,8 @@ class SiteContext:
     reading_pages: Mapping[str, str] = field(default_factory=dict)
     cited_by: Mapping[str, list[str]] = field(default_factory=dict)
     page_titles: Mapping[str, str] = field(default_factory=dict)
+    course: Course | None = None
+    glossary: list[dict[str, str]] = field(default_factory=list)
 
 
 def _relative(target: str, page: str) -> str:
@@ -245,6 +250,41 @@ def bibliography_list(page: str, context: SiteContext) -> str:
     return "\n".join(parts)
 
 
+def _language(argument: str | None) -> str:
+    if argument not in ("en", "es"):
+        raise PageError(f"this shortcode takes a language, en or es (got {argument!r})")
+    return argument
+
+
+def course_map(argument: str | None, page: str, context: SiteContext) -> str:
+    """The course map in the language given as the shortcode's argument."""
+    if context.course is None:
+        raise PageError(
+            "<!-- md:course-map --> needs the course data, which this site has not loaded"
+        )
+    return course_map_markdown(
+        context.course,
+        context.bibliography,
+        language=_language(argument),  # type: ignore[arg-type]
+        page=page,
+        reading_pages=context.reading_pages,
+    )
+
+
+def spanish_summary(meta: Mapping[str, object], page: str) -> str:
+    """The "En español" section of a reading page, from its front matter ``resumen_es``.
+
+    Raises:
+        PageError: A reading page without ``resumen_es`` (Spanish-speaking students rely on it).
+    """
+    summary = meta.get("resumen_es")
+    if not summary:
+        raise PageError(
+            "a reading page needs 'resumen_es' in its front matter (a short summary in Spanish)"
+        )
+    return f"\n\n## En español {{ #en-espanol }}\n\n{str(summary).strip()}\n"
+
+
 def _known(name: str | None, known: Mapping[str, object], what: str):
     if not name:
         raise PageError(f"the {what} shortcode needs a name, e.g. <!-- md:{what} NAME -->")
@@ -315,6 +355,8 @@ def expand_shortcodes(
         "example": lambda arg: example_link(arg or "", page, context),
         "output": lambda arg: output_block(arg or "", page, context),
         "diagram-gallery": lambda _: diagram_gallery(page, context),
+        "course-map": lambda arg: course_map(arg, page, context),
+        "glossary": lambda arg: glossary_markdown(context.glossary, language=_language(arg)),
         "bibliography": lambda _: bibliography_list(page, context),
     }
 
@@ -353,6 +395,8 @@ def render_page(
         rendered, cited = render_citations(expanded, context.bibliography, link_for)
     except CitationError as error:
         raise PageError(str(error)) from None
+    if "cite" in meta and page.startswith("readings/"):
+        rendered += spanish_summary(meta, page)
     if cited and page != BIBLIOGRAPHY_PAGE:
         rendered += references_section(cited, context.bibliography, link_for)
     return rendered
