@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pybtex.errors
 from pybtex.database import BibliographyData, BibliographyDataError, Entry, parse_string
+from pybtex.database.output.bibtex import Writer as BibtexWriter
 from pybtex.scanner import PybtexSyntaxError
 
 __all__ = [
@@ -171,6 +172,7 @@ class Bibliography:
     path: Path
     references: dict[str, Reference] = field(default_factory=dict)
     _data: BibliographyData = field(default_factory=BibliographyData, repr=False)
+    _bibtex_cache: dict[tuple[str, ...], str] = field(default_factory=dict, repr=False)
 
     def __contains__(self, key: object) -> bool:
         return key in self.references
@@ -234,9 +236,12 @@ class Bibliography:
 
         The result parses back (pybtex, bibtexparser) to the same entries.
         """
-        chosen = self.keys() if keys is None else self.select(keys)
-        subset = BibliographyData(entries={key: self._data.entries[key] for key in chosen})
-        return subset.to_string("bibtex")
+        chosen = tuple(self.keys() if keys is None else self.select(keys))
+        if chosen not in self._bibtex_cache:
+            subset = BibliographyData(entries={key: self._data.entries[key] for key in chosen})
+            # the writer class directly: to_string("bibtex") scans entry points on every call
+            self._bibtex_cache[chosen] = BibtexWriter().to_string(subset)
+        return self._bibtex_cache[chosen]
 
 
 def _line_of(text: str) -> dict[str, int]:
