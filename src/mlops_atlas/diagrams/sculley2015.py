@@ -20,7 +20,8 @@ from mlops_atlas.diagrams.render import register
 # The boxes are drawn large and "ML Code" small on purpose: the figure's point is
 # that the learning code is a small part of a real ML system.
 # Nodes are an icon (width x width) with the label below it, hence height > width.
-_LARGE = {"width": "1.6", "height": "2.3", "fontsize": "14"}
+_LARGE = {"width": "1.5", "height": "2.2", "fontsize": "14"}
+_LARGE_TWO_LINES = {**_LARGE, "height": "2.5"}
 _SMALL = {"width": "0.6", "height": "1.0", "fontsize": "12", "fontcolor": "#c0392b"}
 
 
@@ -45,23 +46,32 @@ def figure1(filename: str) -> None:
         outformat="svg",
         show=False,
         direction="LR",
-        graph_attr={"pad": "0.4", "fontsize": "18", "labelloc": "t"},
+        graph_attr={
+            "pad": "0.3",
+            "fontsize": "18",
+            "labelloc": "t",
+            "nodesep": "0.3",
+            "ranksep": "0.6",
+        },
     ):
-        configuration = Document("Configuration", **_LARGE)
         with Cluster("Data", graph_attr={"bgcolor": "#eef4fb"}):
             collection = Storage("Data Collection", **_LARGE)
             verification = Inspection("Data Verification", **_LARGE)
             extraction = PredefinedProcess("Feature Extraction", **_LARGE)
         ml_code = Python("ML Code", **_SMALL)
         with Cluster("Serving", graph_attr={"bgcolor": "#eefbf1"}):
-            serving = Users("Serving\nInfrastructure", **_LARGE)
+            serving = Users("Serving\nInfrastructure", **_LARGE_TWO_LINES)
             monitoring = Display("Monitoring", **_LARGE)
-        with Cluster("Support", graph_attr={"bgcolor": "#fbf6ee"}):
-            resources = Rack("Machine Resource\nManagement", **_LARGE)
+        with Cluster("Around every stage", graph_attr={"bgcolor": "#fbf6ee"}):
+            configuration = Document("Configuration", **_LARGE)
+            resources = Rack("Machine Resource\nManagement", **_LARGE_TWO_LINES)
             analysis = Display("Analysis Tools", **_LARGE)
-            process = ManualLoop("Process\nManagement Tools", **_LARGE)
+            process = ManualLoop("Process\nManagement Tools", **_LARGE_TWO_LINES)
 
         collection >> verification >> extraction >> ml_code >> serving >> monitoring
-        configuration >> Edge(style="dashed", label="configures every stage") >> ml_code
-        for support in (resources, analysis, process):
-            support >> Edge(style="dotted", arrowhead="none") >> ml_code
+        # Invisible edges lay the support boxes out as a row under the data path;
+        # dotted ties (which do not move anything) show they serve the ML code.
+        configuration >> Edge(style="invis") >> resources >> Edge(style="invis") >> analysis
+        analysis >> Edge(style="invis") >> process
+        for support in (configuration, resources, analysis, process):
+            ml_code - Edge(style="dotted", color="#b0b8c0", constraint="false") - support
