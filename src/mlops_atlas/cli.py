@@ -19,6 +19,7 @@ from mlops_atlas.bibliography import (
     UnknownKeyError,
     load_bibliography,
 )
+from mlops_atlas.outputs import write_atomically
 
 __all__ = ["UsageError", "main", "write_atomically"]
 
@@ -35,14 +36,6 @@ class UsageError(Exception):
 
     Subcommands raise it with a message naming the file, line or column.
     """
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file, so a failure leaves nothing half-written."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.partial")
-    partial.write_text(text, encoding="utf-8")
-    partial.replace(path)
 
 
 def _cite(args: argparse.Namespace) -> int:

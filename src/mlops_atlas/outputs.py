@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["OUTPUT_ENV", "output_dir", "save_figure"]
+__all__ = ["OUTPUT_ENV", "output_dir", "save_figure", "write_atomically"]
 
 OUTPUT_ENV = "MLOPS_ATLAS_OUTPUT"
 """Environment variable naming the folder an example writes its figures into."""
@@ -50,4 +50,19 @@ def save_figure(figure: Figure, folder: Path, name: str) -> Path:
     path = folder / f"{name}.svg"
     with mpl.rc_context({"svg.hashsalt": "mlops-atlas", "svg.fonttype": "path"}):
         figure.savefig(path, format="svg", metadata={"Date": None}, bbox_inches="tight")
+    return path
+
+
+def write_atomically(path: Path, text: str) -> Path:
+    """Write ``text`` to ``path`` through a temporary file renamed into place.
+
+    A failure part-way leaves the previous file (or none), never half of a new one.
+
+    Returns:
+        ``path``.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.partial")
+    partial.write_text(text, encoding="utf-8")
+    partial.replace(path)
     return path

@@ -24,6 +24,7 @@ from mlops_atlas.bibliography import (
 from mlops_atlas.citations import find_citations
 from mlops_atlas.course import check_courses, load_courses, load_glossary
 from mlops_atlas.diagrams import registry, render_svg
+from mlops_atlas.outputs import write_atomically
 from mlops_atlas.runner import available_examples, run_example
 from mlops_atlas.site.shortcodes import DOWNLOADS, PageError, SiteContext
 
@@ -188,11 +189,7 @@ def _write_if_changed(path: Path, text: str) -> Path:
     """Write ``text`` atomically unless the file already holds it (keeps rebuilds quiet)."""
     if path.exists() and path.read_text(encoding="utf-8") == text:
         return path
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.partial")
-    partial.write_text(text, encoding="utf-8")
-    partial.replace(path)
-    return path
+    return write_atomically(path, text)
 
 
 def check_docs(docs_dir: Path, bibliography: Bibliography) -> list[str]:
