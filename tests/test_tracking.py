@@ -9,7 +9,7 @@ from pathlib import Path
 
 SCRIPT = """
 from mlops_atlas.tracking import log_run
-print(log_run("t", params={"seed": 1}, metrics={"m": 0.5}))
+print(log_run("t", params={"seed": 1}, metrics={"m": 0.5}, tables={"table": "a b"}))
 """
 
 
@@ -30,6 +30,7 @@ def test_default_store_is_mlflows_sqlite_file_in_the_working_directory(tmp_path:
     run_id = run_in(tmp_path, env)
     assert len(run_id) == 32
     assert (tmp_path / "mlflow.db").is_file()
+    assert list((tmp_path / "mlruns").rglob("table.txt"))  # MLflow's own default artifact root
 
 
 def test_environment_variable_overrides_the_store(tmp_path: Path) -> None:

@@ -18,7 +18,33 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["log_run"]
+__all__ = ["artifact_location", "log_run"]
+
+
+def artifact_location(tracking_uri: str | None = None) -> str | None:
+    """Where new experiments keep their artifacts.
+
+    When ``MLFLOW_TRACKING_URI`` names a SQLite file, beside that file (in
+    ``<name>-artifacts/``), so a private store (tests, the site build) is private
+    with its artifacts too; MLflow's own default would be ``./mlruns`` under the
+    working directory. Otherwise ``None``: MLflow (or the server) decides.
+
+    Args:
+        tracking_uri: The tracking URI; ``$MLFLOW_TRACKING_URI`` when not given.
+
+    Examples:
+        >>> artifact_location("sqlite:////tmp/store/runs.db")
+        'file:///tmp/store/runs-artifacts'
+        >>> artifact_location("http://127.0.0.1:5000") is None
+        True
+    """
+    import os
+
+    uri = tracking_uri if tracking_uri is not None else os.environ.get("MLFLOW_TRACKING_URI", "")
+    if not uri.startswith("sqlite:///"):
+        return None
+    database = Path(uri.removeprefix("sqlite:///")).resolve()
+    return (database.parent / f"{database.stem}-artifacts").as_uri()
 
 
 def log_run(
@@ -48,6 +74,8 @@ def log_run(
     with warnings.catch_warnings():
         # MLflow warns about its own deprecations on set-up; they are not the user's business.
         warnings.simplefilter("ignore", category=FutureWarning)
+        if mlflow.get_experiment_by_name(experiment) is None:
+            mlflow.create_experiment(experiment, artifact_location=artifact_location())
         mlflow.set_experiment(experiment)
         with mlflow.start_run(run_name=run_name) as run:
             mlflow.log_params(dict(params))
