@@ -17,5 +17,15 @@ from mlops_atlas.diagrams.render import (
 
 __all__ = ["DiagramError", "DiagramSpec", "embed_images", "register", "registry", "render_svg"]
 
-# Importing a module registers its diagrams.
-from mlops_atlas.diagrams import sculley2015  # noqa: F401
+
+def _register_all() -> None:
+    """Import every module of this package: each registers its diagrams on import."""
+    import importlib
+    import pkgutil
+
+    for module in pkgutil.iter_modules(__path__):
+        if module.name != "render":
+            importlib.import_module(f"{__name__}.{module.name}")
+
+
+_register_all()

@@ -1,0 +1,154 @@
+"""Diagrams for Baylor et al. 2017, "TFX: A TensorFlow-Based Production-Scale Machine Learning Platform"."""
+
+from __future__ import annotations
+
+from diagrams import Cluster, Diagram, Edge
+from diagrams.generic.compute import Rack
+from diagrams.generic.database import SQL
+from diagrams.generic.storage import Storage
+from diagrams.programming.flowchart import (
+    Decision,
+    Document,
+    Inspection,
+    InternalStorage,
+    MultipleDocuments,
+    PredefinedProcess,
+    Preparation,
+    StoredData,
+)
+
+from mlops_atlas.diagrams.render import register
+
+# An icon (width x width) with its label underneath, hence height > width.
+_NODE = {"width": "1.1", "height": "1.6", "fontsize": "13"}
+_SMALL_NOTE = {"fontsize": "11", "fontcolor": "#555555"}
+
+
+@register(
+    "baylor2017-tfx-pipeline",
+    title=(
+        "A TFX pipeline with today's standard components (names from the TFX site); "
+        "every component records its artifacts in ML Metadata."
+    ),
+    reading="baylor2017tfx",
+)
+def tfx_pipeline(filename: str) -> None:
+    """The components of a TFX pipeline today, in the order data flows through them.
+
+    The paper's Figure 1 names the platform's parts (data analysis, transformation,
+    validation, trainer, model evaluation and validation, serving); the open-source
+    TFX site names the components that implement them. The Tuner feeds
+    hyper-parameters to the Trainer; ML Metadata keeps every artifact and its lineage.
+    """
+    with Diagram(
+        "A TFX pipeline: data checks, training, model checks, push",
+        filename=filename,
+        outformat="svg",
+        show=False,
+        direction="TB",
+        graph_attr={
+            "pad": "0.4",
+            "fontsize": "18",
+            "labelloc": "t",
+            "newrank": "true",
+            "splines": "spline",
+            "ranksep": "0.6",
+            "nodesep": "0.3",
+        },
+    ):
+        # Each cluster is one row (rank=same), so ten components fit a page: data, then model.
+        row = {"rank": "same"}
+        with Cluster(
+            "Data: analysis, validation, transformation", graph_attr={"bgcolor": "#eef4fb", **row}
+        ):
+            example_gen = Storage("ExampleGen", **_NODE)
+            statistics_gen = MultipleDocuments("StatisticsGen", **_NODE)
+            schema_gen = Document("SchemaGen", **_NODE)
+            example_validator = Inspection("ExampleValidator", **_NODE)
+            transform = Preparation("Transform", **_NODE)
+        with Cluster(
+            "Model: training, evaluation, validation, push",
+            graph_attr={"bgcolor": "#eefbf1", **row},
+        ):
+            tuner = PredefinedProcess("Tuner", **_NODE)
+            trainer = PredefinedProcess("Trainer", **_NODE)
+            evaluator = Decision("Evaluator\n(blessing)", **_NODE)
+            infra_validator = Inspection("InfraValidator", **_NODE)
+            pusher = Rack("Pusher\n(to serving)", **{**_NODE, "height": "1.9"})
+        metadata = SQL(
+            "ML Metadata store\n(artifacts, lineage)", width="1.3", height="1.8", fontsize="13"
+        )
+
+        (
+            example_gen
+            >> statistics_gen
+            >> schema_gen
+            >> example_validator
+            >> transform
+            >> trainer
+            >> evaluator
+            >> infra_validator
+            >> pusher
+        )
+        tuner >> Edge(label="hyper-parameters", **_SMALL_NOTE) >> trainer
+        for component in (tuner, trainer, evaluator, infra_validator, pusher):
+            component >> Edge(style="dotted", color="#888888", arrowhead="none") >> metadata
+
+
+@register(
+    "baylor2017-data-validation",
+    title=(
+        "Where data validation sits: the schema inferred from training data is the contract "
+        "each new batch is checked against, with skew and drift measured on the side."
+    ),
+    reading="baylor2017tfx",
+)
+def data_validation(filename: str) -> None:
+    """Training statistics give a schema; serving statistics are checked against it.
+
+    Anomalies come from the schema (missing or new columns, unexpected values);
+    skew compares serving with training statistics, drift compares a batch with
+    the previous one. The outcome is an alert for a person or a block of the pipeline.
+    """
+    with Diagram(
+        "Data validation: the schema as a contract between training and serving",
+        filename=filename,
+        outformat="svg",
+        show=False,
+        direction="LR",
+        graph_attr={
+            "pad": "0.4",
+            "fontsize": "18",
+            "labelloc": "t",
+            "ranksep": "0.9",
+            "splines": "spline",
+        },
+    ):
+        with Cluster("Training", graph_attr={"bgcolor": "#eef4fb"}):
+            training = Storage("training data", **_NODE)
+            training_stats = MultipleDocuments("statistics", **_NODE)
+            schema = Document("schema\n(the contract)", **_NODE)
+        with Cluster("Serving", graph_attr={"bgcolor": "#eefbf1"}):
+            serving = Storage("serving batch", **_NODE)
+            serving_stats = MultipleDocuments("statistics", **_NODE)
+            previous = StoredData("previous batch\nstatistics", **_NODE)
+        validator = Inspection("validate", **_NODE)
+        with Cluster("Findings", graph_attr={"bgcolor": "#fbf6ee"}):
+            anomalies = InternalStorage("anomalies\n(vs schema)", **_NODE)
+            skew = InternalStorage("skew\n(vs training)", **_NODE)
+            drift = InternalStorage("drift\n(vs previous)", **_NODE)
+        decision = Decision("alert or block", **_NODE)
+
+        training >> training_stats >> Edge(label="infer", **_SMALL_NOTE) >> schema
+        serving >> serving_stats >> validator
+        schema >> validator
+        training_stats >> Edge(style="dashed") >> validator
+        previous >> Edge(style="dashed") >> validator
+        validator >> [anomalies, skew, drift]
+        for finding in (anomalies, skew, drift):
+            finding >> decision
+        (
+            schema
+            << Edge(style="dotted", label="a person updates it\nas the data evolves", **_SMALL_NOTE)
+            << decision
+        )

@@ -1,0 +1,67 @@
+"""TFX-style data validation (Baylor et al. 2017; Breck et al. 2019), runnable on pandas.
+
+- :mod:`~mlops_atlas.validation.statistics`: per-column statistics (TFDV's shape).
+- :mod:`~mlops_atlas.validation.schema`: ``infer_schema`` with TFDV's rules; ``schema.pbtxt``
+  files TFDV can read.
+- :mod:`~mlops_atlas.validation.anomalies`: ``validate_statistics`` with TFDV's anomaly
+  types and messages, environments, drift and skew comparators; the findings are
+  :mod:`~mlops_atlas.validation.results`.
+- :mod:`~mlops_atlas.validation.drift`: L-infinity distance and approximate
+  Jensen-Shannon divergence, computed as TFDV computes them.
+- :mod:`~mlops_atlas.validation.blessing`: the Evaluator's model-validation gate, per slice.
+"""
+
+from mlops_atlas.validation.anomalies import validate_statistics
+from mlops_atlas.validation.blessing import BlessingResult, SliceFailure, bless, slice_metrics
+from mlops_atlas.validation.drift import (
+    align_histograms,
+    jensen_shannon_divergence,
+    l_infinity_distance,
+)
+from mlops_atlas.validation.results import Anomaly, Measurement, ValidationResult
+from mlops_atlas.validation.schema import (
+    SchemaError,
+    get_feature,
+    infer_schema,
+    load_schema,
+    save_schema,
+    schema_to_text,
+    schema_to_yaml,
+    set_default_thresholds,
+    set_environments,
+)
+from mlops_atlas.validation.statistics import (
+    DatasetStatistics,
+    FeatureStatistics,
+    Histogram,
+    StatisticsError,
+    compute_statistics,
+)
+
+__all__ = [
+    "Anomaly",
+    "BlessingResult",
+    "DatasetStatistics",
+    "FeatureStatistics",
+    "Histogram",
+    "Measurement",
+    "SchemaError",
+    "SliceFailure",
+    "StatisticsError",
+    "ValidationResult",
+    "align_histograms",
+    "bless",
+    "compute_statistics",
+    "get_feature",
+    "infer_schema",
+    "jensen_shannon_divergence",
+    "l_infinity_distance",
+    "load_schema",
+    "save_schema",
+    "schema_to_text",
+    "schema_to_yaml",
+    "set_default_thresholds",
+    "set_environments",
+    "slice_metrics",
+    "validate_statistics",
+]
