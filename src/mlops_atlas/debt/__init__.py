@@ -1,8 +1,16 @@
 """Technical debt in ML systems (Sculley et al. 2015), made observable.
 
-- :mod:`mlops_atlas.debt.cace`: entanglement, "Changing Anything Changes Everything".
+- :mod:`mlops_atlas.debt.cace`: entanglement, "Changing Anything Changes Everything" (§2).
+- :mod:`mlops_atlas.debt.thresholds`: fixed thresholds and prediction bias (§7).
 """
 
 from mlops_atlas.debt.cace import CaceResult, simulate_cace
+from mlops_atlas.debt.thresholds import BiasMonitor, ThresholdResult, simulate_fixed_threshold
 
-__all__ = ["CaceResult", "simulate_cace"]
+__all__ = [
+    "BiasMonitor",
+    "CaceResult",
+    "ThresholdResult",
+    "simulate_cace",
+    "simulate_fixed_threshold",
+]
