@@ -1,20 +1,24 @@
 """Technical debt in ML systems (Sculley et al. 2015), made observable.
 
 - :mod:`mlops_atlas.debt.cace`: entanglement, "Changing Anything Changes Everything" (§2).
+- :mod:`mlops_atlas.debt.cascade`: correction cascades (§2).
 - :mod:`mlops_atlas.debt.underutilized`: legacy, bundled, ε- and correlated features (§3).
 - :mod:`mlops_atlas.debt.thresholds`: fixed thresholds and prediction bias (§7).
 """
 
 from mlops_atlas.debt.cace import CaceResult, simulate_cace
+from mlops_atlas.debt.cascade import CascadeResult, simulate_cascade
 from mlops_atlas.debt.thresholds import BiasMonitor, ThresholdResult, simulate_fixed_threshold
 from mlops_atlas.debt.underutilized import UnderutilizedResult, find_underutilized
 
 __all__ = [
     "BiasMonitor",
     "CaceResult",
+    "CascadeResult",
     "ThresholdResult",
     "UnderutilizedResult",
     "find_underutilized",
     "simulate_cace",
+    "simulate_cascade",
     "simulate_fixed_threshold",
 ]
