@@ -1,0 +1,230 @@
+"""Diagrams for Kreuzberger et al. 2022/2023 (MLOps architecture) and Google's MLOps levels 0-2.
+
+Kreuzberger, Kühl & Hirschl, "Machine Learning Operations (MLOps): Overview, Definition, and
+Architecture"; Google Cloud, "MLOps: Continuous delivery and automation pipelines in machine
+learning", which it is often read with.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+from diagrams import Cluster, Diagram, Edge
+from diagrams.generic.compute import Rack
+from diagrams.generic.storage import Storage
+from diagrams.onprem.client import Users
+from diagrams.programming.flowchart import (
+    Database,
+    Decision,
+    Document,
+    Inspection,
+    InternalStorage,
+    ManualInput,
+    MultipleDocuments,
+    PredefinedProcess,
+    Preparation,
+    StoredData,
+)
+from diagrams.programming.language import Python
+
+from mlops_atlas.diagrams.render import register
+
+# An icon (width x width) with its label underneath, hence height > width.
+_NODE = {"width": "1.0", "height": "1.75", "fontsize": "13", "imagescale": "true"}
+_COMPONENT = {**_NODE, "fontcolor": "#1a5276"}
+_FEEDBACK = {"color": "#c0392b", "style": "dashed", "fontcolor": "#c0392b", "fontsize": "12"}
+_GRAPH = {"pad": "0.4", "fontsize": "20", "labelloc": "t", "ranksep": "0.55", "nodesep": "0.35"}
+_ZONE = {"fontsize": "15", "margin": "14"}
+
+
+def _zone(color: str, *, row: bool = False) -> dict[str, str]:
+    # ``row``: the cluster's nodes share one rank, so a top-to-bottom diagram reads as rows.
+    return {**_ZONE, "bgcolor": color, **({"rank": "same"} if row else {})}
+
+
+@register(
+    "kreuzberger2023-architecture",
+    title=(
+        "Kreuzberger et al., §5 and Figure 4, simplified: the end-to-end MLOps architecture "
+        "and workflow, with the components C1-C9 placed where they act (blue labels). "
+        "Layout and grouping are ours."
+    ),
+    reading="kreuzberger2023machine",
+)
+def architecture(filename: str) -> None:
+    """The end-to-end architecture of §5, from initiation to serving, with its feedback loops.
+
+    Zones: initiation, feature engineering, experimentation, the automated ML workflow
+    pipeline, serving and monitoring.
+    """
+    with Diagram(
+        "End-to-end MLOps architecture (Kreuzberger et al., §5)",
+        filename=filename,
+        outformat="svg",
+        show=False,
+        direction="TB",
+        graph_attr={**_GRAPH, "newrank": "true", "ranksep": "0.7"},
+    ):
+        with Cluster("(A) Project initiation", graph_attr=_zone("#f4f6f7", row=True)):
+            business = Users("R1: business\nproblem", **_NODE)
+            problem = Decision("R2/R3: architecture,\nML problem type", **_NODE)
+            raw = Database("Raw data sources\n(quality, labels)", **_NODE)
+            business >> problem >> raw
+        with Cluster("(B) Feature engineering pipeline", graph_attr=_zone("#eef4fb", row=True)):
+            rules = Document("(B1) cleaning and\nfeature rules", **_NODE)
+            transform = Preparation("(B2) extract,\ntransform, clean", **_NODE)
+            store = InternalStorage("C4 Feature store\n(offline / online)", **_COMPONENT)
+            rules >> transform >> store
+        with Cluster("(C) Experimentation", graph_attr=_zone("#fbf6ee", row=True)):
+            explore = Python("R3: analysis,\ntraining on C5", **_NODE)
+            repo = StoredData("C2 Source code\nrepository", **_COMPONENT)
+            explore >> Edge(label="export,\ncommit") >> repo
+        cicd = PredefinedProcess("C1 CI/CD:\nbuild, test, deliver", **_COMPONENT)
+        with Cluster(
+            "(D) Automated ML workflow pipeline (C3 orchestrates, C5 runs)",
+            graph_attr=_zone("#eefbf1", row=True),
+        ):
+            pull = Preparation("pull versioned\nfeatures", **_NODE)
+            train = Rack("validate, split,\ntrain", **_NODE)
+            evaluate = Inspection("evaluate,\ntune, export", **_NODE)
+            pull >> train >> evaluate
+            metadata = MultipleDocuments("C7 ML metadata\nstore (lineage)", **_COMPONENT)
+        registry = Storage("C6 Model\nregistry", **_COMPONENT)
+        with Cluster("Serving and monitoring", graph_attr=_zone("#fdf2f2", row=True)):
+            serving = Users("C8 Model serving\n(online / batch)", **_COMPONENT)
+            monitoring = Inspection("C9 Monitoring\n(model, infrastructure)", **_COMPONENT)
+            serving >> monitoring
+
+        raw >> rules
+        store >> explore
+        repo >> cicd >> Edge(label="deploy pipeline") >> pull
+        store >> Edge(style="dotted") >> pull
+        evaluate >> registry
+        evaluate >> Edge(style="dotted", arrowhead="none") >> metadata
+        registry >> Edge(label="status: production\n(C1 deploys)") >> serving
+        monitoring >> Edge(label="drift: retrain", constraint="false", **_FEEDBACK) >> pull
+        monitoring >> Edge(label="feedback", constraint="false", **_FEEDBACK) >> rules
+
+
+@register(
+    "google-mlops-level0",
+    title=(
+        "Google's MLOps level 0, after the page's Figure 2: a manual, script-driven process; "
+        "the model is handed over to be served, and nothing watches it in production."
+    ),
+    reading="google2023mlops",
+)
+def google_level0(filename: str) -> None:
+    """Level 0: every step by hand in notebooks; a disconnection between ML and operations."""
+    with Diagram(
+        "Google MLOps level 0: manual process",
+        filename=filename,
+        outformat="svg",
+        show=False,
+        direction="LR",
+        graph_attr=_GRAPH,
+    ):
+        with Cluster("Experimentation, by hand (notebooks)", graph_attr=_zone("#fbf6ee")):
+            data = Database("Offline data", **_NODE)
+            steps = [
+                ManualInput("data\nanalysis", **_NODE),
+                Preparation("data\npreparation", **_NODE),
+                Python("model\ntraining", **_NODE),
+                Inspection("model\nevaluation", **_NODE),
+            ]
+            data >> steps[0] >> steps[1] >> steps[2] >> steps[3]
+        model = Document("Trained model\n(a file)", **_NODE)
+        registry = Storage("Model registry", **_NODE)
+        with Cluster("Operations", graph_attr=_zone("#fdf2f2")):
+            serving = Users("Prediction\nservice", **_NODE)
+        steps[3] >> model >> Edge(label="hand-over") >> registry >> serving
+
+
+@register(
+    "google-mlops-level1",
+    title=(
+        "Google's MLOps level 1, after the page's Figure 3: the training pipeline is deployed "
+        "and retrains on triggers (continuous training), with data and model validation, "
+        "a feature store and metadata management."
+    ),
+    reading="google2023mlops",
+)
+def google_level1(filename: str) -> None:
+    """Level 1: ML pipeline automation; the pipeline, not the model, is what is deployed."""
+    with Diagram(
+        "Google MLOps level 1: ML pipeline automation",
+        filename=filename,
+        outformat="svg",
+        show=False,
+        direction="LR",
+        graph_attr=_GRAPH,
+    ):
+        with Cluster("Experimentation (orchestrated)", graph_attr=_zone("#fbf6ee")):
+            experiment = Python("orchestrated\nexperiment", **_NODE)
+            code = StoredData("source\nrepository", **_NODE)
+            experiment >> code
+        features = InternalStorage("Feature store", **_NODE)
+        trigger = Decision("Trigger: schedule,\nnew data, decay", **_NODE)
+        with Cluster("Automated pipeline (production)", graph_attr=_zone("#eefbf1")):
+            steps = [
+                Inspection("data\nvalidation", **_NODE),
+                Preparation("data\npreparation", **_NODE),
+                Rack("model\ntraining", **_NODE),
+                Inspection("model\nevaluation", **_NODE),
+                Inspection("model\nvalidation", **_NODE),
+            ]
+            for left, right in itertools.pairwise(steps):
+                left >> right
+        metadata = MultipleDocuments("ML metadata", **_NODE)
+        registry = Storage("Model registry", **_NODE)
+        serving = Users("Prediction\nservice", **_NODE)
+        monitoring = Inspection("Performance\nmonitoring", **_NODE)
+
+        code >> Edge(label="deploy pipeline\n(by hand)") >> steps[0]
+        features >> steps[0]
+        trigger >> steps[0]
+        steps[-1] >> registry >> Edge(label="CD: model serving") >> serving >> monitoring
+        steps[2] >> Edge(style="dotted", arrowhead="none") >> metadata
+        monitoring >> Edge(label="trigger", constraint="false", **_FEEDBACK) >> trigger
+
+
+@register(
+    "google-mlops-level2",
+    title=(
+        "Google's MLOps level 2, after the page's Figures 4 and 5: CI/CD for the pipeline "
+        "itself; source control, test and build services, deployment services, an "
+        "orchestrator, a registry, a metadata store and a feature store."
+    ),
+    reading="google2023mlops",
+)
+def google_level2(filename: str) -> None:
+    """Level 2: the stages of Figure 5, each with its output, and monitoring closing the loop."""
+    with Diagram(
+        "Google MLOps level 2: CI/CD pipeline automation",
+        filename=filename,
+        outformat="svg",
+        show=False,
+        direction="LR",
+        graph_attr=_GRAPH,
+    ):
+        develop = Python("1 Development,\nexperimentation", **_NODE)
+        code = StoredData("Source\ncontrol", **_NODE)
+        with Cluster("CI/CD of the pipeline", graph_attr=_zone("#eef4fb")):
+            ci = PredefinedProcess("2 Pipeline CI:\ntest and build", **_NODE)
+            cd = PredefinedProcess("3 Pipeline CD:\ndeploy", **_NODE)
+            ci >> Edge(label="components") >> cd
+        with Cluster("Production", graph_attr=_zone("#eefbf1")):
+            orchestrator = Rack("4 Orchestrated\npipeline (triggered)", **_NODE)
+            registry = Storage("Model registry", **_NODE)
+            serving = Users("5 Model CD:\nprediction service", **_NODE)
+            monitoring = Inspection("6 Monitoring", **_NODE)
+            orchestrator >> Edge(label="trained\nmodel") >> registry >> serving >> monitoring
+        features = InternalStorage("Feature store", **_NODE)
+        metadata = MultipleDocuments("ML metadata\nstore", **_NODE)
+
+        develop >> Edge(label="source code") >> code >> ci
+        cd >> Edge(label="deployed\npipeline") >> orchestrator
+        features >> orchestrator
+        orchestrator >> Edge(style="dotted", arrowhead="none") >> metadata
+        monitoring >> Edge(label="trigger", constraint="false", **_FEEDBACK) >> orchestrator
+        monitoring >> Edge(label="new experiment", constraint="false", **_FEEDBACK) >> develop
