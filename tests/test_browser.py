@@ -18,7 +18,11 @@ CHROMIUM = Path("/usr/bin/chromium")
 PAGES = [
     "",
     "readings/sculley2015hidden/",
+    "readings/baylor2017tfx/",
+    "readings/kreuzberger2023machine/",
+    "readings/mlops-maturity-models/",
     "examples/cace/",
+    "examples/maturity_teams/",
     "architecture/",
     "bibliography/",
     "course/",
@@ -87,9 +91,10 @@ def test_page_loads_every_image_and_stays_local(browser, site_url: str, path: st
     response = page.goto(site_url + path, wait_until="networkidle")
     assert response is not None
     assert response.ok
-    # lazy images load when scrolled into view: bring each one in, then check it decoded
+    # lazy images load when scrolled into view: bring each one in and wait until it settles
     for image in page.locator("img").all():
         image.scroll_into_view_if_needed()
+        image.evaluate("i => i.complete || new Promise(done => { i.onload = i.onerror = done; })")
     page.wait_for_load_state("networkidle")
     broken = page.evaluate(
         "() => [...document.images].filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)"
