@@ -74,8 +74,12 @@ def test_embed_images_reports_a_missing_icon(tmp_path: Path) -> None:
 
 def test_embed_images_keeps_links_and_embeds_files(tmp_path: Path) -> None:
     (tmp_path / "i.png").write_bytes(b"\x89PNG")
-    svg = '<svg><a href="#top"/><image xlink:href="i.png"/><a href="https://x.org"/></svg>'
+    svg = (
+        '<svg><a href="#top"/><image xlink:href="i.png"/><a href="https://x.org"/>'
+        '<a xlink:href="../../examples/cace/"><text>CACE</text></a></svg>'
+    )
     out = embed_images(svg, base=tmp_path)
     assert 'href="#top"' in out
     assert 'href="https://x.org"' in out
+    assert '<a xlink:href="../../examples/cace/">' in out  # a clickable node stays a link
     assert 'xlink:href="data:image/png;base64,iVBORw=="' in out

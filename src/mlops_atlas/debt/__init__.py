@@ -3,11 +3,18 @@
 - :mod:`mlops_atlas.debt.cace`: entanglement, "Changing Anything Changes Everything" (§2).
 - :mod:`mlops_atlas.debt.cascade`: correction cascades (§2).
 - :mod:`mlops_atlas.debt.underutilized`: legacy, bundled, ε- and correlated features (§3).
+- :mod:`mlops_atlas.debt.feedback`: direct and hidden feedback loops (§4).
 - :mod:`mlops_atlas.debt.thresholds`: fixed thresholds and prediction bias (§7).
 """
 
 from mlops_atlas.debt.cace import CaceResult, simulate_cace
 from mlops_atlas.debt.cascade import CascadeResult, simulate_cascade
+from mlops_atlas.debt.feedback import (
+    DirectLoopResult,
+    HiddenLoopResult,
+    simulate_direct_loop,
+    simulate_hidden_loop,
+)
 from mlops_atlas.debt.thresholds import BiasMonitor, ThresholdResult, simulate_fixed_threshold
 from mlops_atlas.debt.underutilized import UnderutilizedResult, find_underutilized
 
@@ -15,10 +22,14 @@ __all__ = [
     "BiasMonitor",
     "CaceResult",
     "CascadeResult",
+    "DirectLoopResult",
+    "HiddenLoopResult",
     "ThresholdResult",
     "UnderutilizedResult",
     "find_underutilized",
     "simulate_cace",
     "simulate_cascade",
+    "simulate_direct_loop",
     "simulate_fixed_threshold",
+    "simulate_hidden_loop",
 ]

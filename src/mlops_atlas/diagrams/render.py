@@ -31,7 +31,10 @@ __all__ = [
     "render_svg",
 ]
 
-_IMAGE_REF = re.compile(r'(?P<attr>(?:xlink:)?href)="(?P<path>[^"#][^"]*)"')
+# Only <image> elements are embedded; <a href> links (clickable nodes) are left alone.
+_IMAGE_REF = re.compile(
+    r'(?P<head><image\b[^>]*?\s)(?P<attr>(?:xlink:)?href)="(?P<path>[^"#][^"]*)"'
+)
 
 
 class DiagramError(Exception):
@@ -134,7 +137,7 @@ def embed_images(svg: str, *, base: Path | None = None) -> str:
             raise DiagramError(f"the SVG refers to an image that does not exist: {reference}")
         mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         data = base64.b64encode(path.read_bytes()).decode("ascii")
-        return f'{match.group("attr")}="data:{mime};base64,{data}"'
+        return f'{match.group("head")}{match.group("attr")}="data:{mime};base64,{data}"'
 
     return _IMAGE_REF.sub(replace, svg)
 
