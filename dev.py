@@ -159,7 +159,13 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("bench", help="time cold/warm site builds and the test suite")
     test = commands.add_parser("test", help="run the test suite (extra arguments go to pytest)")
     test.add_argument("pytest_args", nargs=argparse.REMAINDER, help="passed to pytest")
-    args = parser.parse_args(argv)
+    # pytest options may come first (``dev.py test -x -k cace``); argparse's REMAINDER
+    # alone rejects a leading option, so unknown arguments are handed to pytest here.
+    args, unknown = parser.parse_known_args(argv)
+    if unknown and args.command != "test":
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+    if args.command == "test":
+        args.pytest_args = [*unknown, *args.pytest_args]
 
     os.chdir(ROOT)
     needs_browser = args.command in {"test", "check", "bench", "setup"}
