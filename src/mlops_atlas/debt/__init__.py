@@ -5,6 +5,8 @@
 - :mod:`mlops_atlas.debt.underutilized`: legacy, bundled, ε- and correlated features (§3).
 - :mod:`mlops_atlas.debt.feedback`: direct and hidden feedback loops (§4).
 - :mod:`mlops_atlas.debt.thresholds`: fixed thresholds and prediction bias (§7).
+- :mod:`mlops_atlas.debt.scanner`: a static scanner for the debt a repository's code shows
+  (§2, §3, §5-§8), behind ``mlops-atlas debt scan``.
 """
 
 from mlops_atlas.debt.cace import CaceResult, simulate_cace
