@@ -23,6 +23,7 @@ PAGES = [
     "readings/mlops-maturity-models/",
     "examples/cace/",
     "examples/maturity_teams/",
+    "examples/debt_scan/",
     "architecture/",
     "bibliography/",
     "course/",

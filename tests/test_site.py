@@ -206,3 +206,17 @@ def test_course_map_naming_a_missing_example_stops_the_build(small_project: Path
     error = build_page(small_project, "# x\n")
     assert "courses.yaml): topic 'Desafíos y necesidades" in error
     assert "unknown example 'cace'" in error
+
+
+def test_debt_map_links_reach_existing_pages_and_anchors(built_site: Path) -> None:
+    """Every box of the debt map opens a page that exists, at an anchor that exists."""
+    svg_path = built_site / "assets" / "diagrams" / "sculley2015-debt-map.svg"
+    links = set(re.findall(r"<a\b[^>]*?href=[\"']([^\"']+)[\"']", svg_path.read_text("utf-8")))
+    assert len(links) >= 10
+    assert "../../examples/debt_scan/#glue-code" in links
+    for link in links:
+        target, _, anchor = link.partition("#")
+        page = (svg_path.parent / target / "index.html").resolve()
+        assert page.is_file(), link
+        if anchor:
+            assert f'id="{anchor}"' in page.read_text("utf-8"), link

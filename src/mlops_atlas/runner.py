@@ -55,6 +55,11 @@ def available_examples(folder: Path = EXAMPLES_DIR) -> list[str]:
 
 def _content_hash(script: Path) -> str:
     digest = hashlib.sha256(script.read_bytes())
+    # Data kept in folders beside the scripts (sample projects, answers files) is an input too.
+    for data in sorted(p for p in script.parent.glob("*/**/*") if p.is_file()):
+        if "__pycache__" not in data.parts:
+            digest.update(data.relative_to(script.parent).as_posix().encode())
+            digest.update(data.read_bytes())
     for source in sorted(_LIBRARY.rglob("*.py")):
         if "site" not in source.relative_to(_LIBRARY).parts:  # build glue cannot change outputs
             digest.update(source.read_bytes())

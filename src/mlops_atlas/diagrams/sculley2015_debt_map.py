@@ -11,7 +11,7 @@ from mlops_atlas.diagrams.render import register
 
 # Links are relative to where the SVG is served: assets/diagrams/<name>.svg.
 _EXAMPLE = "../../examples/{}/"
-_SCAN = "../../readings/sculley2015hidden/"
+_SCAN = "../../examples/debt_scan/#{}"
 _READING = "../../readings/sculley2015hidden/"
 
 # Fill colours tell the reader what kind of demonstration a node links to.
@@ -26,19 +26,19 @@ _SECTIONS: list[tuple[str, list[tuple[str, str, str]]]] = [
         [
             ("Entanglement\n(CACE)", _EXAMPLE.format("cace"), _SIMULATED),
             ("Correction\nCascades", _EXAMPLE.format("correction_cascade"), _SIMULATED),
-            ("Undeclared\nConsumers", _READING, _READ_ONLY),
+            ("Undeclared\nConsumers", _SCAN.format("undeclared-consumers"), _SCANNED),
         ],
     ),
     (
         "§3 Data Dependencies Cost\nMore than Code Dependencies",
         [
-            ("Unstable Data\nDependencies", _READING, _READ_ONLY),
+            ("Unstable Data\nDependencies", _SCAN.format("unstable-data"), _SCANNED),
             (
                 "Underutilized:\nlegacy, bundled,\nε-, correlated",
                 _EXAMPLE.format("underutilized_features"),
                 _SIMULATED,
             ),
-            ("Static Analysis of\nData Dependencies", _SCAN, _SCANNED),
+            ("Static Analysis of\nData Dependencies", _SCAN.format("the-rules"), _SCANNED),
         ],
     ),
     (
@@ -51,14 +51,18 @@ _SECTIONS: list[tuple[str, list[tuple[str, str, str]]]] = [
     (
         "§5 ML-System\nAnti-Patterns",
         [
-            ("Glue Code", _SCAN, _SCANNED),
-            ("Pipeline Jungles", _SCAN, _SCANNED),
-            ("Dead Experimental\nCodepaths", _SCAN, _SCANNED),
+            ("Glue Code", _SCAN.format("glue-code"), _SCANNED),
+            ("Pipeline Jungles", _SCAN.format("pipeline-jungle"), _SCANNED),
+            ("Dead Experimental\nCodepaths", _SCAN.format("dead-codepaths"), _SCANNED),
             ("Abstraction Debt", _READING, _READ_ONLY),
-            ("Smells: plain-old-\ndata, multiple-\nlanguage, prototype", _SCAN, _SCANNED),
+            (
+                "Smells: plain-old-\ndata, multiple-\nlanguage, prototype",
+                _SCAN.format("plain-old-data"),
+                _SCANNED,
+            ),
         ],
     ),
-    ("§6 Configuration\nDebt", [("Configuration\nDebt", _SCAN, _SCANNED)]),
+    ("§6 Configuration\nDebt", [("Configuration\nDebt", _SCAN.format("configuration"), _SCANNED)]),
     (
         "§7 Changes in the\nExternal World",
         [
@@ -75,8 +79,8 @@ _SECTIONS: list[tuple[str, list[tuple[str, str, str]]]] = [
     (
         "§8 Other Areas of\nML-related Debt",
         [
-            ("Data Testing Debt", _SCAN, _SCANNED),
-            ("Reproducibility Debt", _SCAN, _SCANNED),
+            ("Data Testing Debt", _EXAMPLE.format("train_serve_skew"), _SIMULATED),
+            ("Reproducibility Debt", _SCAN.format("process-hygiene"), _SCANNED),
             ("Process Management\nDebt", _READING, _READ_ONLY),
             ("Cultural Debt", _READING, _READ_ONLY),
         ],
