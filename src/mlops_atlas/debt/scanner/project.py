@@ -18,6 +18,7 @@ import tomllib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from fnmatch import fnmatch
+from functools import cached_property
 from pathlib import Path
 
 import yaml
@@ -148,6 +149,7 @@ class Project:
         modules: Parsed Python files and notebooks, by relative path.
         texts: Small text files that are not Python (Makefiles, YAML, TOML...), by path.
         config_keys: Keys defined in configuration files: key -> first (file, line).
+        config_children: Key -> the keys nested directly under it in configuration files.
         languages: Language -> (files, non-blank lines) for every source file found.
         unreadable: Files skipped, and why.
     """
@@ -161,14 +163,13 @@ class Project:
     languages: dict[str, list[int]]
     unreadable: list[Unreadable]
 
-    def words_in_texts(self) -> set[str]:
-        """Identifier-like words in the non-Python text files (cached)."""
-        if not hasattr(self, "_words"):
-            words: set[str] = set()
-            for text in self.texts.values():
-                words.update(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text))
-            self._words = words
-        return self._words
+    @cached_property
+    def text_words(self) -> set[str]:
+        """Identifier-like words in the non-Python text files (Makefiles, YAML, TOML...)."""
+        words: set[str] = set()
+        for text in self.texts.values():
+            words.update(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text))
+        return words
 
 
 # ---------------------------------------------------------------------------- discovery

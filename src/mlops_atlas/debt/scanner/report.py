@@ -14,7 +14,7 @@ from pathlib import Path
 from mlops_atlas.debt.scanner.project import Unreadable, load_project
 from mlops_atlas.debt.scanner.rules import RULES, RuleResult, run_rules
 
-__all__ = ["SECTIONS", "SITE", "ScanReport", "SectionScore", "render", "scan"]
+__all__ = ["SECTIONS", "SITE", "ScanReport", "SectionScore", "definition", "render", "scan"]
 
 SECTIONS: dict[int, str] = {
     2: "Complex Models Erode Boundaries",
@@ -29,6 +29,15 @@ cannot be seen in code alone: see the feedback-loop simulation)."""
 
 SITE = "http://127.0.0.1:8000/"
 """Where ``python3 dev.py serve`` serves the site; reports link rules to their definitions there."""
+
+
+def definition(rule_id: str) -> str:
+    """Where a rule is defined: its anchor on the site's *Debt scanner* page.
+
+    >>> definition("fixed-thresholds")
+    'http://127.0.0.1:8000/examples/debt_scan/#fixed-thresholds'
+    """
+    return f"{SITE}examples/debt_scan/#{rule_id}"
 
 
 @dataclass(frozen=True)
@@ -101,7 +110,7 @@ class ScanReport:
                     "score": r.score,
                     "checked": r.checked,
                     "flagged": r.flagged,
-                    "definition": f"{SITE}examples/debt_scan/#{r.rule}",
+                    "definition": definition(r.rule),
                     "findings": [{"location": f.location, **asdict(f)} for f in r.findings],
                     "details": r.details,
                 }
@@ -148,9 +157,10 @@ def scan(
 
     Example:
         >>> import pathlib, tempfile
-        >>> folder = pathlib.Path(tempfile.mkdtemp())
-        >>> _ = (folder / "serve.py").write_text("def decide(proba):\n    return proba > 0.5\n")
-        >>> report = scan(folder)
+        >>> with tempfile.TemporaryDirectory() as name:
+        ...     folder = pathlib.Path(name)
+        ...     _ = (folder / "serve.py").write_text("def decide(proba):\n    return proba > 0.5\n")
+        ...     report = scan(folder)
         >>> for finding in report.rule("fixed-thresholds").findings:
         ...     print(finding.location)
         serve.py:2
@@ -236,7 +246,7 @@ def _table(report: ScanReport, limit: int | None) -> str:
             continue
         lines += [
             "",
-            f"{result.title} (§{result.section}, {result.paragraph}): {SITE}examples/debt_scan/#{result.rule}",
+            f"{result.title} (§{result.section}, {result.paragraph}): {definition(result.rule)}",
         ]
         findings, more = _shown(result, limit)
         lines += [f"  {f.location}: {f.message}" for f in findings]
@@ -267,7 +277,7 @@ def _markdown(report: ScanReport, limit: int | None) -> str:
         for rule_id in section.rules:
             r = report.rule(rule_id)
             lines.append(
-                f"| | [{r.title}]({SITE}examples/debt_scan/#{r.rule}) | {_score(r.score)} | "
+                f"| | [{r.title}]({definition(r.rule)}) | {_score(r.score)} | "
                 f"{r.flagged} of {r.checked} |"
             )
     for result in report.rules:

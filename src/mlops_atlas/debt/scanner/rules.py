@@ -25,7 +25,7 @@ from mlops_atlas.debt.scanner.flow import (
     is_ml_name,
     same_file,
 )
-from mlops_atlas.debt.scanner.project import Module, Project, dotted, qualified
+from mlops_atlas.debt.scanner.project import LANGUAGES, Module, Project, dotted, qualified
 
 __all__ = ["RULES", "Finding", "Rule", "RuleResult", "run_rules"]
 
@@ -451,7 +451,7 @@ def dead_codepaths(ctx: Context) -> tuple[int, int, list[Finding], dict[str, obj
                 and not isinstance(statement.value.value, bytes)
             ):
                 literal_flags[f"{module.path}:{statement.targets[0].id}"] = statement.value.value
-    set_keys = _keys_set_in_python(ctx) | set(project.config_keys) | project.words_in_texts()
+    set_keys = _keys_set_in_python(ctx) | set(project.config_keys) | project.text_words
     findings: list[Finding] = []
     checked = 0
     for module in ctx.production:
@@ -494,7 +494,7 @@ def dead_codepaths(ctx: Context) -> tuple[int, int, list[Finding], dict[str, obj
                             f"branch on {kind} {name!r}, which nothing in the project sets",
                         )
                     )
-    used = ctx.used_names() | project.words_in_texts()
+    used = ctx.used_names() | project.text_words
     for module in ctx.production:
         exported = _exported(module)
         for node in module.tree.body:
@@ -877,7 +877,7 @@ def multiple_languages(ctx: Context) -> tuple[int, int, list[Finding], dict[str,
     for language, counts in census.items():
         if language == main or counts["files"] == 0:
             continue
-        suffixes = {s for s, lang in _languages_suffixes().items() if lang == language}
+        suffixes = {s for s, lang in LANGUAGES.items() if lang == language}
         first = next(
             (f for f in ctx.project.files if posixpath.splitext(f)[1].lower() in suffixes), "?"
         )
@@ -892,12 +892,6 @@ def multiple_languages(ctx: Context) -> tuple[int, int, list[Finding], dict[str,
         )
     flagged = total - census[main]["lines"]
     return total, flagged, findings, {"languages": census, "main": main}
-
-
-def _languages_suffixes() -> dict[str, str]:
-    from mlops_atlas.debt.scanner.project import LANGUAGES
-
-    return LANGUAGES
 
 
 _SCRATCH = re.compile(
