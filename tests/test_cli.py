@@ -97,3 +97,21 @@ def test_check_names_file_and_line_of_every_unknown_key(tmp_path: Path, capsys) 
     err = capsys.readouterr().err.splitlines()
     assert err[0] == f"{page}:2: front matter 'cite': unknown citation key 'nope2020'"
     assert err[1] == f"{page}:5: unknown citation key 'bogus1999x'"
+
+
+def test_ctrl_c_prints_one_line_and_exits_130(monkeypatch, capsys) -> None:
+    def interrupted(args) -> int:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("mlops_atlas.cli._cite", interrupted)
+    assert main(["cite", "sculley2015hidden"]) == 130
+    assert capsys.readouterr().err == "mlops-atlas: interrupted\n"
+
+
+def test_a_file_system_error_is_one_line_without_errno(monkeypatch, capsys) -> None:
+    def denied(args) -> int:
+        raise PermissionError(13, "Permission denied", "/data/answers.yaml")
+
+    monkeypatch.setattr("mlops_atlas.cli._cite", denied)
+    assert main(["cite", "sculley2015hidden"]) == 2
+    assert capsys.readouterr().err == "mlops-atlas: error: /data/answers.yaml: Permission denied\n"

@@ -24,6 +24,8 @@ from pybtex.database import BibliographyData, BibliographyDataError, Entry, pars
 from pybtex.database.output.bibtex import Writer as BibtexWriter
 from pybtex.scanner import PybtexSyntaxError
 
+from mlops_atlas.errors import AtlasError
+
 __all__ = [
     "DEFAULT_BIB",
     "REQUIRED_FIELDS",
@@ -79,7 +81,7 @@ class Problem:
         return f"{where}: {self.key}: {self.message}" if self.key else f"{where}: {self.message}"
 
 
-class BibliographyError(Exception):
+class BibliographyError(AtlasError):
     """The bibliography has problems; ``problems`` lists every one of them."""
 
     def __init__(self, problems: list[Problem]) -> None:
@@ -87,7 +89,7 @@ class BibliographyError(Exception):
         super().__init__("\n".join(str(problem) for problem in problems))
 
 
-class UnknownKeyError(KeyError):
+class UnknownKeyError(AtlasError, KeyError):
     """A citation key that the bibliography does not hold."""
 
     def __init__(self, key: str, known: Iterable[str]) -> None:

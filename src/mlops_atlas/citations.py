@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from mlops_atlas.bibliography import Bibliography, UnknownKeyError
+from mlops_atlas.errors import AtlasError
 from mlops_atlas.references import author_year, format_reference
 
 __all__ = [
@@ -32,7 +33,7 @@ _FENCE = re.compile(r"^([ \t]*)(`{3,}|~{3,})")
 _INLINE_CODE = re.compile(r"(`+)(?:(?!\1).)+?\1")
 
 
-class CitationError(Exception):
+class CitationError(AtlasError):
     """A page cites a key the bibliography does not hold; the message names the line."""
 
 

@@ -13,15 +13,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from mlops_atlas.bibliography import (
-    DEFAULT_BIB,
-    BibliographyError,
-    UnknownKeyError,
-    load_bibliography,
-)
+from mlops_atlas.bibliography import DEFAULT_BIB, load_bibliography
+from mlops_atlas.errors import AtlasError, UsageError
 from mlops_atlas.outputs import write_atomically
 
-__all__ = ["UsageError", "main", "write_atomically"]
+__all__ = ["UsageError", "main"]
 
 _SUBCOMMAND_MODULES = (
     "mlops_atlas.debt.cli",
@@ -29,13 +25,6 @@ _SUBCOMMAND_MODULES = (
     "mlops_atlas.maturity.cli",
 )
 """Modules adding subcommands: each defines ``register(subparsers) -> None``."""
-
-
-class UsageError(Exception):
-    """Bad input from the user (a missing file, a malformed table...): one line, exit status 2.
-
-    Subcommands raise it with a message naming the file, line or column.
-    """
 
 
 def _cite(args: argparse.Namespace) -> int:
@@ -186,17 +175,24 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
-    from mlops_atlas.diagrams import DiagramError
-
-    args = _parser().parse_args(argv)
     try:
+        args = _parser().parse_args(argv)
         return args.run(args)
-    except UsageError as error:
+    except AtlasError as error:
         print(f"mlops-atlas: error: {error}", file=sys.stderr)
         return 2
-    except (BibliographyError, UnknownKeyError, DiagramError, OSError) as error:
-        print(f"mlops-atlas: error: {error}", file=sys.stderr)
+    except OSError as error:
+        print(f"mlops-atlas: error: {_os_error_line(error)}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("mlops-atlas: interrupted", file=sys.stderr)
+        return 130
+
+
+def _os_error_line(error: OSError) -> str:
+    """``path: reason`` for a file-system error, without Python's ``[Errno N]`` prefix."""
+    reason = error.strerror or str(error)
+    return f"{error.filename}: {reason}" if error.filename else reason
 
 
 if __name__ == "__main__":

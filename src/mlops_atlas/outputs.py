@@ -7,9 +7,14 @@ folder of their own, so nothing lands in the user's tree.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
+import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from mlops_atlas.errors import UsageError
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -56,13 +61,33 @@ def save_figure(figure: Figure, folder: Path, name: str) -> Path:
 def write_atomically(path: Path, text: str) -> Path:
     """Write ``text`` to ``path`` through a temporary file renamed into place.
 
-    A failure part-way leaves the previous file (or none), never half of a new one.
+    The temporary file has a unique name in the target's folder, so two writers
+    never share it, and it is removed on every failure: a failure part-way
+    leaves the previous file (or none), never half of a new one, and no litter.
 
     Returns:
         ``path``.
+
+    Raises:
+        UsageError: The file cannot be written (the message names ``path`` and why).
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.partial")
-    partial.write_text(text, encoding="utf-8")
-    partial.replace(path)
+    path = Path(path)
+    try:
+        if path.is_dir():
+            raise IsADirectoryError(errno.EISDIR, "is a folder, not a file", str(path))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
+    except OSError as error:
+        raise UsageError(f"{path}: cannot write ({error.strerror or error})") from None
+    partial = Path(name)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        partial.replace(path)
+    except BaseException as error:
+        with contextlib.suppress(OSError):
+            partial.unlink()
+        if isinstance(error, OSError):
+            raise UsageError(f"{path}: cannot write ({error.strerror or error})") from None
+        raise
     return path

@@ -19,6 +19,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from mlops_atlas.errors import AtlasError
 from mlops_atlas.outputs import OUTPUT_ENV
 
 __all__ = ["EXAMPLES_DIR", "ExampleError", "ExampleRun", "available_examples", "run_example"]
@@ -29,7 +30,7 @@ EXAMPLES_DIR = Path(__file__).resolve().parents[2] / "examples"
 _LIBRARY = Path(__file__).resolve().parent
 
 
-class ExampleError(Exception):
+class ExampleError(AtlasError):
     """An example is missing or failed; the message names it and shows its error."""
 
 

@@ -19,6 +19,7 @@ from typing import Literal
 import yaml
 
 from mlops_atlas.bibliography import Bibliography
+from mlops_atlas.errors import AtlasError
 from mlops_atlas.references import author_year
 
 __all__ = [
@@ -43,7 +44,7 @@ GLOSSARY_FILE = Path(__file__).with_name("glossary.yaml")
 Language = Literal["en", "es"]
 
 
-class CourseError(Exception):
+class CourseError(AtlasError):
     """The course data file is malformed or names something that does not exist."""
 
 

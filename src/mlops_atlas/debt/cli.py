@@ -20,8 +20,8 @@ def _weight(text: str) -> tuple[str, float]:
 
 
 def _scan(args: argparse.Namespace) -> int:
-    from mlops_atlas.cli import UsageError
     from mlops_atlas.debt.scanner import ScanError, render, scan
+    from mlops_atlas.errors import UsageError
 
     progress = None
     if sys.stderr.isatty() and args.format == "table":

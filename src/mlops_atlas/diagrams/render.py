@@ -22,6 +22,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from mlops_atlas.errors import AtlasError
+
 __all__ = [
     "DiagramError",
     "DiagramSpec",
@@ -37,7 +39,7 @@ _IMAGE_REF = re.compile(
 )
 
 
-class DiagramError(Exception):
+class DiagramError(AtlasError):
     """A diagram could not be drawn; the message names the diagram and the cause."""
 
 

@@ -27,13 +27,14 @@ from typing import Any
 
 import yaml
 
+from mlops_atlas.errors import AtlasError
 from mlops_atlas.maturity.evidence import Detected
 from mlops_atlas.maturity.models import Models, Question, load_models
 
 __all__ = ["AnswersError", "Assessment", "Gap", "assess", "load_answers", "parse_answers"]
 
 
-class AnswersError(ValueError):
+class AnswersError(AtlasError, ValueError):
     """Bad answers: unknown question id, wrong value, unreadable file. One line, naming it."""
 
 

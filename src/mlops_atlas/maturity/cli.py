@@ -9,8 +9,9 @@ __all__ = ["register"]
 
 
 def _template(args: argparse.Namespace) -> int:
-    from mlops_atlas.cli import UsageError, write_atomically
+    from mlops_atlas.errors import UsageError
     from mlops_atlas.maturity.render import template
+    from mlops_atlas.outputs import write_atomically
 
     text = template(team=args.team)
     if args.output is None:
@@ -27,7 +28,7 @@ def _template(args: argparse.Namespace) -> int:
 
 
 def _assess(args: argparse.Namespace) -> int:
-    from mlops_atlas.cli import UsageError
+    from mlops_atlas.errors import UsageError
     from mlops_atlas.maturity.assess import AnswersError, assess, load_answers
     from mlops_atlas.maturity.evidence import EvidenceError, scan_repository
     from mlops_atlas.maturity.models import ModelError

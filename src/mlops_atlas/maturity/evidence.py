@@ -16,6 +16,7 @@ from pathlib import Path
 
 import yaml
 
+from mlops_atlas.errors import AtlasError
 from mlops_atlas.maturity.models import DATA_DIR
 
 __all__ = ["Detected", "EvidenceError", "scan_repository"]
@@ -30,7 +31,7 @@ _MAX_FILES = 20_000
 _MAX_BYTES = 1_000_000
 
 
-class EvidenceError(ValueError):
+class EvidenceError(AtlasError, ValueError):
     """The repository cannot be scanned; the message names the path."""
 
 

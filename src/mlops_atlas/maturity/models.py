@@ -14,6 +14,8 @@ from typing import Any
 
 import yaml
 
+from mlops_atlas.errors import AtlasError
+
 __all__ = [
     "ModelError",
     "Models",
@@ -31,7 +33,7 @@ TEST_ANSWERS = ("none", "manual", "automated")
 """Allowed answers to an ML Test Score test (2017 rule: 0, 0.5 and 1 point)."""
 
 
-class ModelError(ValueError):
+class ModelError(AtlasError, ValueError):
     """A malformed model file; the message names the file and the item."""
 
 

@@ -14,12 +14,9 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from mlops_atlas.bibliography import BibliographyError, UnknownKeyError
-from mlops_atlas.course import CourseError
-from mlops_atlas.diagrams import DiagramError
-from mlops_atlas.runner import ExampleError
+from mlops_atlas.errors import AtlasError
 from mlops_atlas.site.build import PreparedSite, default_cache_dir, prepare_site
-from mlops_atlas.site.shortcodes import PageError, check_includes, render_page
+from mlops_atlas.site.shortcodes import check_includes, render_page
 
 _prepared: PreparedSite | None = None
 
@@ -37,7 +34,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             cache_dir=default_cache_dir(root),
             course_file=course_file if course_file.is_file() else None,
         )
-    except (BibliographyError, CourseError, DiagramError, ExampleError, PageError) as error:
+    except AtlasError as error:
         raise PluginError(str(error)) from None
     for site_path, source in _prepared.generated.items():
         files.append(File.generated(config, site_path, abs_src_path=str(source)))
@@ -52,5 +49,5 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
         return render_page(
             markdown, page=page.file.src_uri, meta=page.meta, context=_prepared.context
         )
-    except (PageError, UnknownKeyError) as error:
+    except AtlasError as error:
         raise PluginError(f"docs/{page.file.src_uri}: {error}") from None

@@ -26,6 +26,7 @@ from mlops_atlas.bibliography import Bibliography, UnknownKeyError
 from mlops_atlas.citations import CitationError, references_section, render_citations
 from mlops_atlas.course import Course, course_map_markdown, glossary_markdown
 from mlops_atlas.diagrams import DiagramSpec
+from mlops_atlas.errors import AtlasError
 from mlops_atlas.references import author_year, format_reference
 from mlops_atlas.runner import ExampleRun
 
@@ -56,7 +57,7 @@ INCLUDE = re.compile(
 """A pymdownx.snippets include line: ``--8<-- "examples/cace.py"``."""
 
 
-class PageError(Exception):
+class PageError(AtlasError):
     """A page names something that does not exist, or misuses a shortcode."""
 
 

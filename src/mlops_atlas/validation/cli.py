@@ -104,7 +104,7 @@ def read_csv(path: Path) -> pd.DataFrame:
     Raises:
         UsageError: One line naming the file when it cannot be read.
     """
-    from mlops_atlas.cli import UsageError
+    from mlops_atlas.errors import UsageError
 
     try:
         return pd.read_csv(path, dtype_backend="numpy_nullable")
@@ -133,7 +133,7 @@ def _first_non_number(column: pd.Series) -> tuple[int, str] | None:
 
 
 def _statistics(path: Path, frame: pd.DataFrame):
-    from mlops_atlas.cli import UsageError
+    from mlops_atlas.errors import UsageError
     from mlops_atlas.validation import StatisticsError, compute_statistics
 
     try:
@@ -143,7 +143,8 @@ def _statistics(path: Path, frame: pd.DataFrame):
 
 
 def _schema(args: argparse.Namespace) -> int:
-    from mlops_atlas.cli import UsageError, write_atomically
+    from mlops_atlas.errors import UsageError
+    from mlops_atlas.outputs import write_atomically
     from mlops_atlas.validation import (
         SchemaError,
         infer_schema,
@@ -183,7 +184,7 @@ def _schema(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     from tensorflow_metadata.proto.v0 import schema_pb2
 
-    from mlops_atlas.cli import UsageError
+    from mlops_atlas.errors import UsageError
     from mlops_atlas.validation import (
         SchemaError,
         load_schema,

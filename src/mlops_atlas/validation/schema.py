@@ -33,6 +33,7 @@ from pathlib import Path
 from google.protobuf import json_format, text_format
 from tensorflow_metadata.proto.v0 import schema_pb2
 
+from mlops_atlas.errors import AtlasError
 from mlops_atlas.validation.statistics import DatasetStatistics, FeatureStatistics
 
 __all__ = [
@@ -56,7 +57,7 @@ _FALSE_STRINGS = {"FALSE", "false", "CLEAR", "clear", "0"}
 _INT_PATTERN = re.compile(r"\s*[+-]?[0-9]+\s*")
 
 
-class SchemaError(ValueError):
+class SchemaError(AtlasError, ValueError):
     """A schema that cannot be used: unparseable file, unknown feature, no data to infer from."""
 
 
@@ -224,7 +225,7 @@ def schema_to_text(schema: schema_pb2.Schema) -> str:
 
 def save_schema(schema: schema_pb2.Schema, path: Path) -> None:
     """Write the schema to ``path`` in text format (nothing half-written on failure)."""
-    from mlops_atlas.cli import write_atomically
+    from mlops_atlas.outputs import write_atomically
 
     write_atomically(Path(path), schema_to_text(schema))
 

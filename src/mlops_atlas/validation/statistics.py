@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from mlops_atlas.errors import AtlasError
+
 __all__ = [
     "DatasetStatistics",
     "FeatureStatistics",
@@ -32,7 +34,7 @@ NUM_HISTOGRAM_BUCKETS = 10
 """TFDV's ``StatsOptions.num_histogram_buckets`` default."""
 
 
-class StatisticsError(ValueError):
+class StatisticsError(AtlasError, ValueError):
     """A column cannot be summarised (mixed value types); the message names the column."""
 
 

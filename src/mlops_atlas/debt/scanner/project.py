@@ -23,6 +23,8 @@ from pathlib import Path
 
 import yaml
 
+from mlops_atlas.errors import AtlasError
+
 __all__ = [
     "MAX_BYTES",
     "SKIP_DIRS",
@@ -68,7 +70,7 @@ _CONFIG_DIRS = frozenset({"config", "configs", "conf", "params", "settings"})
 _TEST_FILE = re.compile(r"(^test_.*|.*_test|^conftest)\.py$")
 
 
-class ScanError(ValueError):
+class ScanError(AtlasError, ValueError):
     """The path to scan does not exist or is not a folder; the message names it."""
 
 
