@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +35,7 @@ __all__ = [
     "check_docs",
     "default_cache_dir",
     "front_matter",
+    "is_translation",
     "prepare_site",
 ]
 
@@ -145,6 +147,8 @@ def prepare_site(
     page_titles: dict[str, str] = {}
     for path in sorted(docs_dir.rglob("*.md")):
         page = path.relative_to(docs_dir).as_posix()
+        if is_translation(page):
+            continue  # a twin is reached through its English page: links name that one
         meta = front_matter(path)
         text = path.read_text(encoding="utf-8")
         page_titles[page] = str(meta.get("title") or _first_heading(text) or page)
@@ -176,6 +180,19 @@ def prepare_site(
         glossary=load_glossary(),
     )
     return PreparedSite(context=context, generated=generated)
+
+
+def is_translation(page: str) -> bool:
+    """True for a page's translation, ``NAME.<lang>.md`` (the i18n suffix layout).
+
+    Examples:
+        >>> is_translation("readings/baylor2017tfx.es.md"), is_translation("index.md")
+        (True, False)
+    """
+    return _TRANSLATION.search(page) is not None
+
+
+_TRANSLATION = re.compile(r"\.[a-z]{2}\.md$")
 
 
 def _first_heading(markdown: str) -> str:
