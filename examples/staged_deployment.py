@@ -131,20 +131,25 @@ import matplotlib.pyplot as plt
 
 from mlops_atlas.outputs import output_dir, save_figure
 
-figure, panels = plt.subplots(1, 2, figsize=(9, 3.6), sharey=True)
+figure, panels = plt.subplots(1, 2, figsize=(9, 3.8), sharey=True)
+planned = [f"{fraction:.0%}" for fraction in FRACTIONS]
 for axes, result in zip(panels, (promotion, rollback), strict=True):
     steps = result.canary.steps
-    shares = [f"{step.fraction:.0%}" for step in steps]
-    axes.plot(shares, [s.champion_metric for s in steps], "o-", label="champion (rest of traffic)")
-    axes.plot(shares, [s.challenger_metric for s in steps], "s-", label="challenger (canary)")
+    done = range(len(steps))
+    axes.plot(done, [s.champion_metric for s in steps], "o-", label="champion (rest of traffic)")
+    axes.plot(done, [s.challenger_metric for s in steps], "s-", label="challenger (canary)")
     axes.axhline(GUARDRAIL, color="#c0392b", linestyle="--", label=f"guardrail {GUARDRAIL:.2f}")
+    for skipped in range(len(steps), len(planned)):
+        axes.annotate("not run", (skipped, 0.55), ha="center", color="#555555")
+    axes.set_xticks(range(len(planned)), planned)
     axes.set(
         title=f"version {result.version}: {result.decision.replace('_', ' ')}",
         xlabel="share of live traffic on the challenger",
+        xlim=(-0.4, len(planned) - 0.6),
         ylim=(0.5, 0.9),
     )
 panels[0].set_ylabel("live accuracy")
-panels[0].legend(loc="lower left", fontsize=9)
+panels[0].legend(loc="lower left", fontsize=10)
 figure.tight_layout()
 saved = save_figure(figure, output_dir("staged_deployment"), "staged_deployment-canary")
 print(f"figure: {saved.name}")
