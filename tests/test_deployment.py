@@ -200,3 +200,38 @@ def test_unreadable_and_malformed_files(tmp_path: Path) -> None:
         load_pipeline_config(write(tmp_path, "- just\n- a list\n"))
     with pytest.raises(ConfigError, match="'environments': must be a non-empty list"):
         load_pipeline_config(write(tmp_path, "features: [x1]\nenvironments: []\n"))
+
+
+def test_a_dead_tracking_server_is_one_line_not_minutes_of_retries(monkeypatch) -> None:
+    import socket
+
+    from mlops_atlas.deployment import reset_registered_model
+    from mlops_atlas.tracking import TrackingError
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"http://127.0.0.1:{port}")
+    with pytest.raises(TrackingError, match=r"not reachable \(connection refused\)"):
+        reset_registered_model("anything")
+
+
+def test_a_rollout_needs_a_champion_first() -> None:
+    from mlops_atlas.deployment import aliases, make_model, register_model, staged_rollout
+
+    frame = make_applications(seed=5, rows=300)
+    model = make_model(["x1", "x2"]).fit(frame, frame[LABEL])
+    name = "test-deployment-no-champion"
+    version = register_model(model, name, experiment="test-deployment", params={}, metrics={})
+    with pytest.raises(DeploymentError, match=r"has no 'champion' alias: .*bootstrap_champion"):
+        staged_rollout(
+            name,
+            version,
+            shadow_requests=frame,
+            canary_batches=[frame],
+            fractions=(0.5,),
+            guardrail=0.5,
+            label=LABEL,
+            seed=0,
+        )
+    assert aliases(name) == {}  # refused before any alias moved

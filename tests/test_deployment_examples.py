@@ -9,7 +9,8 @@ import pytest
 
 from mlops_atlas.runner import EXAMPLES_DIR
 
-pytestmark = pytest.mark.examples
+# one worker runs the module: its fixtures run each example once, not once per worker
+pytestmark = [pytest.mark.examples, pytest.mark.xdist_group("deployment-examples")]
 
 
 def run(name: str, output: Path, monkeypatch: pytest.MonkeyPatch) -> dict:

@@ -19,7 +19,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from mlops_atlas.tracking import artifact_location
+from mlops_atlas.tracking import TrackingError, artifact_location, check_tracking_uri
 
 if TYPE_CHECKING:
     from mlflow import MlflowClient
@@ -45,11 +45,18 @@ CHALLENGER = "challenger"
 
 @contextmanager
 def _quiet() -> Iterator[None]:
-    # MLflow warns about its own deprecations and type hints on import; not the user's business.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", category=FutureWarning)
-        warnings.filterwarnings("ignore", message=r".*Any type hint is inferred as AnyType")
-        yield
+    """Silence MLflow's own set-up warnings; turn its failures into one readable line."""
+    from mlflow.exceptions import MlflowException
+
+    try:
+        with warnings.catch_warnings():
+            # deprecations and type-hint notes MLflow emits on import: not the user's business
+            warnings.simplefilter("ignore", category=FutureWarning)
+            warnings.filterwarnings("ignore", message=r".*Any type hint is inferred as AnyType")
+            yield
+    except MlflowException as error:
+        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise TrackingError(f"MLflow model registry: {first}") from None
 
 
 def _client() -> MlflowClient:
@@ -93,10 +100,14 @@ def register_model(
 
     Returns:
         The new version number, as a string (MLflow's convention).
+
+    Raises:
+        TrackingError: The store cannot be reached, or MLflow refused the model.
     """
     import mlflow
     import sklearn
 
+    check_tracking_uri()
     with _quiet():
         import mlflow.sklearn
 
@@ -151,9 +162,14 @@ def reset_registered_model(name: str) -> bool:
 
     Returns:
         ``True`` if there was something to delete.
+
+    Raises:
+        TrackingError: The store cannot be reached.
     """
+    check_tracking_uri()
     client = _client()
-    if not client.search_registered_models(filter_string=f"name = '{name}'"):
-        return False
-    client.delete_registered_model(name)
+    with _quiet():
+        if not client.search_registered_models(filter_string=f"name = '{name}'"):
+            return False
+        client.delete_registered_model(name)
     return True
