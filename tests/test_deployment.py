@@ -216,22 +216,38 @@ def test_a_dead_tracking_server_is_one_line_not_minutes_of_retries(monkeypatch) 
         reset_registered_model("anything")
 
 
-def test_a_rollout_needs_a_champion_first() -> None:
-    from mlops_atlas.deployment import aliases, make_model, register_model, staged_rollout
+def test_a_rollout_needs_a_champion_and_a_broken_one_leaves_no_challenger() -> None:
+    from mlops_atlas.deployment import (
+        aliases,
+        bootstrap_champion,
+        make_model,
+        register_model,
+        staged_rollout,
+        version_tags,
+    )
 
     frame = make_applications(seed=5, rows=300)
     model = make_model(["x1", "x2"]).fit(frame, frame[LABEL])
     name = "test-deployment-no-champion"
-    version = register_model(model, name, experiment="test-deployment", params={}, metrics={})
+    first, second = (
+        register_model(model, name, experiment="test-deployment", params={}, metrics={})
+        for _ in range(2)
+    )
+    plan = {"canary_batches": [frame], "fractions": (0.5,), "guardrail": 0.5, "label": LABEL}
     with pytest.raises(DeploymentError, match=r"has no 'champion' alias: .*bootstrap_champion"):
-        staged_rollout(
-            name,
-            version,
-            shadow_requests=frame,
-            canary_batches=[frame],
-            fractions=(0.5,),
-            guardrail=0.5,
-            label=LABEL,
-            seed=0,
-        )
+        staged_rollout(name, second, shadow_requests=frame, seed=0, **plan)
     assert aliases(name) == {}  # refused before any alias moved
+
+    bootstrap_champion(name, first, reason="test")
+    with pytest.raises(DeploymentError, match="at least one request"):
+        staged_rollout(name, second, shadow_requests=frame.iloc[:0], seed=0, **plan)
+    assert aliases(name) == {"champion": first}  # the challenger alias was taken back
+    assert version_tags(name, second)["rollout.decision"] == "aborted"
+
+
+def test_registry_errors_are_one_line() -> None:
+    from mlops_atlas.deployment import aliases
+    from mlops_atlas.tracking import TrackingError
+
+    with pytest.raises(TrackingError, match=r"MLflow model registry: .*no-such-model"):
+        aliases("no-such-model")

@@ -140,21 +140,25 @@ def load_model(name: str, alias_or_version: str) -> Any:
 
 def aliases(name: str) -> dict[str, str]:
     """The aliases of a registered model and the version each points to, sorted by alias."""
-    registered = _client().get_registered_model(name)
+    with _quiet():
+        registered = _client().get_registered_model(name)
     return {alias: str(version) for alias, version in sorted(registered.aliases.items())}
 
 
 def tag_version(name: str, version: str, tags: Mapping[str, object]) -> None:
     """Set tags on a version (values become strings; floats keep four decimals)."""
     client = _client()
-    for key, value in tags.items():
-        text = f"{value:.4f}" if isinstance(value, float) else str(value)
-        client.set_model_version_tag(name, version, key, text)
+    with _quiet():
+        for key, value in tags.items():
+            text = f"{value:.4f}" if isinstance(value, float) else str(value)
+            client.set_model_version_tag(name, version, key, text)
 
 
 def version_tags(name: str, version: str) -> dict[str, str]:
     """The tags of a version, sorted by key."""
-    return dict(sorted(_client().get_model_version(name, version).tags.items()))
+    with _quiet():
+        found = _client().get_model_version(name, version)
+    return dict(sorted(found.tags.items()))
 
 
 def reset_registered_model(name: str) -> bool:

@@ -237,12 +237,7 @@ def run_canary(
     Raises:
         DeploymentError: Fractions outside (0, 1], or fewer batches than fractions.
     """
-    if not fractions or any(not 0 < fraction <= 1 for fraction in fractions):
-        raise DeploymentError(f"canary fractions must each be in (0, 1], got {list(fractions)}")
-    if len(batches) < len(fractions):
-        raise DeploymentError(
-            f"the canary has {len(fractions)} steps but only {len(batches)} batches of traffic"
-        )
+    _check_plan(batches, fractions)
     rng = np.random.default_rng(seed)
     steps = []
     for fraction, batch in zip(fractions, batches, strict=False):
@@ -273,12 +268,70 @@ def run_canary(
     return CanaryReport(guardrail, metric_name, tuple(float(f) for f in fractions), tuple(steps))
 
 
+def _check_plan(batches: Sequence[pd.DataFrame], fractions: Sequence[float]) -> None:
+    if not fractions or any(not 0 < fraction <= 1 for fraction in fractions):
+        raise DeploymentError(f"canary fractions must each be in (0, 1], got {list(fractions)}")
+    if len(batches) < len(fractions):
+        raise DeploymentError(
+            f"the canary has {len(fractions)} steps but only {len(batches)} batches of traffic"
+        )
+
+
 def bootstrap_champion(name: str, version: str, *, reason: str) -> None:
     """Make ``version`` the first champion of ``name`` (nothing to compare it with yet)."""
     from mlflow import MlflowClient
 
     MlflowClient().set_registered_model_alias(name, registry.CHAMPION, version)
     registry.tag_version(name, version, {"rollout.decision": "promoted", "rollout.reason": reason})
+
+
+def _stages(
+    name: str,
+    version: str,
+    previous: str,
+    shadow_requests: pd.DataFrame,
+    canary_batches: Sequence[pd.DataFrame],
+    fractions: Sequence[float],
+    guardrail: float,
+    label: str,
+    seed: int,
+) -> tuple[ShadowReport, CanaryReport]:
+    """Shadow then canary, loading both models by alias; each stage's results become tags."""
+    champion = registry.load_model(name, registry.CHAMPION)
+    challenger = registry.load_model(name, registry.CHALLENGER)
+    shadow = run_shadow(champion, challenger, shadow_requests)
+    registry.tag_version(
+        name,
+        version,
+        {
+            "shadow.requests": shadow.requests,
+            "shadow.disagreement_rate": shadow.disagreement_rate,
+            "shadow.champion_version": previous,
+        },
+    )
+    canary = run_canary(
+        champion,
+        challenger,
+        canary_batches,
+        fractions,
+        guardrail=guardrail,
+        label=label,
+        seed=seed,
+    )
+    registry.tag_version(
+        name,
+        version,
+        {
+            "canary.guardrail": guardrail,
+            "canary.metric": canary.metric,
+            "canary.steps": "; ".join(
+                f"{step.fraction:.0%}: {step.challenger_metric:.3f} (n={step.challenger_requests})"
+                for step in canary.steps
+            ),
+            f"canary.live_{canary.metric}": canary.steps[-1].challenger_metric,
+        },
+    )
+    return shadow, canary
 
 
 def staged_rollout(
@@ -327,43 +380,26 @@ def staged_rollout(
             "make a first version champion with bootstrap_champion()"
         )
     previous = current[registry.CHAMPION]
+    _check_plan(canary_batches, fractions)  # before any alias moves
     client.set_registered_model_alias(name, registry.CHALLENGER, version)
-    champion = registry.load_model(name, registry.CHAMPION)
-    challenger = registry.load_model(name, registry.CHALLENGER)
-
-    shadow = run_shadow(champion, challenger, shadow_requests)
-    registry.tag_version(
-        name,
-        version,
-        {
-            "shadow.requests": shadow.requests,
-            "shadow.disagreement_rate": shadow.disagreement_rate,
-            "shadow.champion_version": previous,
-        },
-    )
-    canary = run_canary(
-        champion,
-        challenger,
-        canary_batches,
-        fractions,
-        guardrail=guardrail,
-        label=label,
-        seed=seed,
-    )
+    try:
+        shadow, canary = _stages(
+            name,
+            version,
+            previous,
+            shadow_requests,
+            canary_batches,
+            fractions,
+            guardrail,
+            label,
+            seed,
+        )
+    except Exception:
+        # a rollout that breaks half-way leaves no challenger behind; the champion never moved
+        client.delete_registered_model_alias(name, registry.CHALLENGER)
+        registry.tag_version(name, version, {"rollout.decision": "aborted"})
+        raise
     last = canary.steps[-1]
-    registry.tag_version(
-        name,
-        version,
-        {
-            "canary.guardrail": guardrail,
-            "canary.metric": canary.metric,
-            "canary.steps": "; ".join(
-                f"{step.fraction:.0%}: {step.challenger_metric:.3f} (n={step.challenger_requests})"
-                for step in canary.steps
-            ),
-            f"canary.live_{canary.metric}": last.challenger_metric,
-        },
-    )
     if canary.passed:
         decision = "promoted"
         reason = (
