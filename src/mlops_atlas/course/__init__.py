@@ -255,7 +255,7 @@ def _coverage(
     if topic.readings:
         names = []
         for key in topic.readings:
-            label = author_year(bibliography[key])
+            label = author_year(bibliography[key], "markdown")
             target = reading_pages.get(key)
             names.append(
                 f"[{label}]({link(target)})"
