@@ -153,17 +153,15 @@ class _Writer:
         else:
             self.parts.append(value)
 
-    def link(self, url: str, label: str | None = None) -> None:
-        """A link to ``url`` when it is a safe http(s) URL; otherwise ``label or url`` as text."""
-        label = url if label is None else label
+    def link(self, url: str) -> None:
+        """``url`` as a link when it is a checked http(s) URL; as text otherwise."""
         if not is_http_url(url) or self.output == "text":
-            self.text(label)
+            self.text(url)
         elif self.output == "html":
-            self.parts.append(f'<a href="{html.escape(url)}">{html.escape(label)}</a>')
-        elif label == url:
-            self.parts.append(f"<{url}>")  # an autolink: the URL has no '<', '>' or space
+            escaped = html.escape(url)
+            self.parts.append(f'<a href="{escaped}">{escaped}</a>')
         else:
-            self.parts.append(f"[{self._escaped(label)}](<{url}>)")
+            self.parts.append(f"<{url}>")  # an autolink: a checked URL has no '<', '>' or space
 
     def result(self) -> str:
         return "".join(self.parts)
@@ -295,8 +293,10 @@ def _ieee(reference: Reference, out: _Writer) -> None:
         out.text((" " if after_quoted_title else ", ") + ", ".join(details))
     if reference.get("doi"):
         out.text(", doi: ")
-        doi = reference.get("doi").strip()
-        out.link(_link_for(reference), label=doi if out.output == "text" else None)
+        if out.output == "text":
+            out.text(reference.get("doi").strip())  # IEEE prints the DOI; pages link it
+        else:
+            out.link(_link_for(reference))
         out.text(".")
     elif reference.get("url"):
         out.text(". [Online]. Available: ")
