@@ -613,6 +613,10 @@ def test_check_refuses_the_hostile_project_too(tmp_path: Path, capsys) -> None:
     assert f"{bib}:2: authortag: field 'author' contains markup" in err
 
 
+one_worker = pytest.mark.xdist_group("awkward-site")
+"""The tests reading the awkward site run on one xdist worker, which builds it once."""
+
+
 @pytest.fixture(scope="module")
 def awkward_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     project = make_project(tmp_path_factory.mktemp("awkward"), AWKWARD_BIB)
@@ -631,6 +635,7 @@ def visible_text(page: str) -> str:
 
 
 @pytest.mark.site
+@one_worker
 def test_the_built_pages_show_awkward_fields_as_text(awkward_site: Path) -> None:
     pages = {
         "cited": (awkward_site / "index.html").read_text("utf-8"),
@@ -653,6 +658,7 @@ def test_the_built_pages_show_awkward_fields_as_text(awkward_site: Path) -> None
 
 
 @pytest.mark.site
+@one_worker
 def test_the_downloads_of_awkward_names_stay_in_their_folder(awkward_site: Path) -> None:
     downloads = awkward_site / "downloads"
     assert (downloads / "entries" / "awk.ward_1-a.bib").is_file()
