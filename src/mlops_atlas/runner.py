@@ -31,6 +31,11 @@ EXAMPLES_DIR = Path(__file__).resolve().parents[2] / "examples"
 
 _LIBRARY = Path(__file__).resolve().parent
 
+TIMEOUT_ENV = "MLOPS_ATLAS_EXAMPLE_TIMEOUT"
+"""Environment variable: seconds an example may run before it is stopped."""
+
+DEFAULT_TIMEOUT = 300.0
+
 
 class ExampleError(AtlasError):
     """An example is missing or failed; the message names it and shows its error."""
@@ -74,7 +79,7 @@ def run_example(
     cache_dir: Path,
     *,
     folder: Path = EXAMPLES_DIR,
-    timeout: float = 120,
+    timeout: float | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> ExampleRun:
     """Run ``folder/NAME.py`` (or reuse the cached run) and return what it showed.
@@ -83,7 +88,9 @@ def run_example(
         name: The example's name.
         cache_dir: Where runs are cached, one folder per name and content hash.
         folder: The folder holding the examples.
-        timeout: Seconds before the run is stopped and reported as failed.
+        timeout: Seconds before the run is stopped and reported as failed (default
+            ``$MLOPS_ATLAS_EXAMPLE_TIMEOUT``, else 300: a guard against a hang, generous
+            because a busy machine slows every example at once).
         progress: Called with one line when the example really runs (not cached).
 
     Returns:
@@ -101,7 +108,8 @@ def run_example(
     if not manifest.exists():
         if progress is not None:
             progress(f"example {name}")
-        _execute(name, script, target, timeout)
+        limit = timeout or float(os.environ.get(TIMEOUT_ENV) or DEFAULT_TIMEOUT)
+        _execute(name, script, target, limit)
     record = json.loads(manifest.read_text(encoding="utf-8"))
     return ExampleRun(
         name=name,
