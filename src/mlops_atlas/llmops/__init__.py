@@ -1,6 +1,8 @@
-"""MLOps for generative AI (UBA clase 8): a question-answering system over this site's reading
-pages, evaluated offline with code scorers, its answer templates versioned in MLflow's prompt
-registry and promoted through a regression gate.
+"""MLOps for generative AI (UBA clase 8): an LLMOps evaluation loop that runs offline.
+
+A question-answering system over this site's reading pages is evaluated with code
+scorers; its answer templates are versioned in MLflow's prompt registry and promoted
+through a regression gate.
 
 No language model is involved: retrieval is TF-IDF and the "generation" fills a template with
 retrieved text, so the loop (version, evaluate, gate, deploy) runs on a laptop with no key.

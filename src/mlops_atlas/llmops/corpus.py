@@ -123,8 +123,9 @@ def _blocks(body: str):
 
 
 def load_passages(folder: Path) -> list[Passage]:
-    """Every passage of the English reading pages in ``folder`` (``*.md`` except ``index``
-    and translations ``*.xx.md``), in file order.
+    """Every passage of the English reading pages in ``folder``, in file order.
+
+    Pages are the ``*.md`` files except ``index.md`` and translations (``*.xx.md``).
 
     Raises:
         CorpusError: The folder does not exist or holds no reading page.

@@ -1,5 +1,7 @@
-"""Scorers written as code: did retrieval find the expected passage, is the answer grounded
-in what was retrieved, how close is it to the reference answer.
+"""Scorers written as code: retrieval hit, groundedness, similarity to a reference answer.
+
+Did retrieval find the expected passage, is every sentence of the answer in what
+was retrieved, how close is the answer to the reference answer?
 
 Each scorer is a plain function (tested on its own) and, through :func:`mlflow_scorers`,
 an MLflow GenAI scorer that ``mlflow.genai.evaluate`` runs with no model and no key.
