@@ -18,7 +18,7 @@ prompts go to MLflow, the figure to ``outputs/llmops_evaluation/``).
 
 # %%
 # The corpus: every reading page of this site, cut into passages; a TF-IDF
-# retriever over them; and ten questions with the page and phrase of the passage
+# retriever over them; and twelve questions with the page and phrase of the passage
 # that answers each, and a short reference answer.
 import os
 from pathlib import Path
@@ -37,28 +37,30 @@ print(f"{len(questions)} questions in the evaluation set")
 # Three answer templates, registered as versions of one prompt in MLflow's
 # prompt registry (registering is idempotent: a template already there is not
 # added again). v1, in production, answers with the first sentence of the best
-# passage; v2 with the two retrieved sentences closest to the question; v3 is v2
-# with a friendly closing line that no passage supports, the kind of sentence a
-# language model adds on its own.
+# passage; v2 with the whole passage; v3 is v2 with a friendly closing line that
+# no passage supports, the kind of sentence a language model adds on its own.
 from mlops_atlas.llmops import production_version, promote, register_template
 
 PROMPT = "atlas-reading-answer"
 templates = [
     register_template(PROMPT, "{{lead}}", "v1: the first sentence of the best passage"),
-    register_template(PROMPT, "{{key_sentences}}", "v2: the two sentences closest to the question"),
+    register_template(PROMPT, "{{passage}}", "v2: the best passage, whole"),
     register_template(
         PROMPT,
-        "{{key_sentences}} This is one of the most important ideas in MLOps.",
+        "{{passage}} This is one of the most important ideas in MLOps.",
         "v3: v2 with a friendly closing line",
     ),
 ]
 promote(templates[0], "in production before this evaluation")
 for template in templates:
     print(f"{template.uri}: {template.template!r}")
-question = questions[4].question
+question = questions[2].question
 print(f"\nQ: {question}")
 for template in templates:
-    print(f"v{template.version}: {qa.answer(question, template.template).text}")
+    text = qa.answer(question, template.template).text
+    print(
+        f"v{template.version} ({len(text.split())} words): {text[:140]}{'...' if len(text) > 140 else ''}"
+    )
 
 # %%
 # Each version answers the whole evaluation set in its own MLflow run, scored by

@@ -23,6 +23,10 @@ __all__ = [
 ]
 
 _MIN_WORDS = 12  # shorter blocks are captions, labels and links, not answers
+_NOT_ANSWERS = {
+    "Questions for discussion",
+    "Related readings",
+}  # questions and pointers, not content
 
 
 class CorpusError(AtlasError):
@@ -125,7 +129,8 @@ def _blocks(body: str):
 def load_passages(folder: Path) -> list[Passage]:
     """Every passage of the English reading pages in ``folder``, in file order.
 
-    Pages are the ``*.md`` files except ``index.md`` and translations (``*.xx.md``).
+    Pages are the ``*.md`` files except ``index.md`` and translations (``*.xx.md``);
+    the sections of discussion questions and related readings are left out.
 
     Raises:
         CorpusError: The folder does not exist or holds no reading page.
@@ -151,7 +156,7 @@ def load_passages(folder: Path) -> list[Passage]:
         number = 0
         for heading, block in _blocks(body):
             plain = clean_markdown(block)
-            if len(plain.split()) < _MIN_WORDS:
+            if heading in _NOT_ANSWERS or len(plain.split()) < _MIN_WORDS:
                 continue
             number += 1
             passages.append(Passage(f"{path.stem}#{number}", path.stem, title, heading, plain))
