@@ -54,7 +54,7 @@ templates = [
 promote(templates[0], "in production before this evaluation")
 for template in templates:
     print(f"{template.uri}: {template.template!r}")
-question = questions[2].question
+question = questions[6].question
 print(f"\nQ: {question}")
 for template in templates:
     text = qa.answer(question, template.template).text
