@@ -29,6 +29,10 @@ EXAMPLES_DIR = Path(__file__).resolve().parents[2] / "examples"
 
 _LIBRARY = Path(__file__).resolve().parent
 
+DOWNLOAD_SUFFIXES = (".yaml",)
+"""Files an example writes at the top of its output folder that its page offers as downloads
+(a compiled pipeline, a manifest)."""
+
 
 class ExampleError(AtlasError):
     """An example is missing or failed; the message names it and shows its error."""
@@ -42,11 +46,13 @@ class ExampleRun:
         name: The example's name (its file name without ``.py``).
         stdout: Everything it printed.
         figures: Its figure files (SVG), sorted by name.
+        downloads: Files it wrote for the reader to take away (``*.yaml``), sorted by name.
     """
 
     name: str
     stdout: str
     figures: tuple[Path, ...]
+    downloads: tuple[Path, ...] = ()
 
 
 def available_examples(folder: Path = EXAMPLES_DIR) -> list[str]:
@@ -68,7 +74,7 @@ def _content_hash(script: Path) -> str:
 
 
 def run_example(
-    name: str, cache_dir: Path, *, folder: Path = EXAMPLES_DIR, timeout: float = 120
+    name: str, cache_dir: Path, *, folder: Path = EXAMPLES_DIR, timeout: float = 600
 ) -> ExampleRun:
     """Run ``folder/NAME.py`` (or reuse the cached run) and return what it showed.
 
@@ -79,7 +85,7 @@ def run_example(
         timeout: Seconds before the run is stopped and reported as failed.
 
     Returns:
-        The printed output and the figures.
+        The printed output, the figures and the downloads.
 
     Raises:
         ExampleError: The script does not exist, fails, or runs out of time.
@@ -97,6 +103,7 @@ def run_example(
         name=name,
         stdout=record["stdout"],
         figures=tuple(target / figure for figure in record["figures"]),
+        downloads=tuple(target / file for file in record.get("downloads", [])),
     )
 
 
@@ -128,10 +135,12 @@ def _execute(name: str, script: Path, target: Path, timeout: float) -> None:
         if result.returncode != 0:
             tail = "\n".join(result.stderr.strip().splitlines()[-8:])
             raise ExampleError(f"example {name!r} failed (exit {result.returncode}):\n{tail}")
-        shown = sorted(path.name for path in figures.glob("*.svg")) if figures.exists() else []
+        written = sorted(figures.iterdir()) if figures.exists() else []
+        shown = [path.name for path in written if path.suffix == ".svg"]
+        downloads = [path.name for path in written if path.suffix in DOWNLOAD_SUFFIXES]
         target.mkdir(parents=True, exist_ok=True)
-        for figure in shown:
-            shutil.copy2(figures / figure, target / figure)
-        record = {"stdout": result.stdout, "figures": shown}
+        for file in shown + downloads:
+            shutil.copy2(figures / file, target / file)
+        record = {"stdout": result.stdout, "figures": shown, "downloads": downloads}
         # written last: a run folder without run.json is incomplete and is redone
         (target / "run.json").write_text(json.dumps(record, indent=1), encoding="utf-8")

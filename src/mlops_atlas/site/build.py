@@ -124,6 +124,7 @@ def prepare_site(
     example_pages: dict[str, str] = {}
     runs = {}
     figure_paths: dict[str, list[str]] = {}
+    download_paths: dict[str, list[str]] = {}
     for name in available_examples(examples_dir):
         page = f"examples/{name}.md"
         if not (docs_dir / page).is_file():
@@ -136,6 +137,11 @@ def prepare_site(
             site_path = f"assets/examples/{name}/{figure.name}"
             generated[site_path] = figure
             figure_paths[name].append(site_path)
+        download_paths[name] = []
+        for download in run.downloads:
+            site_path = f"assets/examples/{name}/{download.name}"
+            generated[site_path] = download
+            download_paths[name].append(site_path)
 
     for relative, text in export_files(bibliography).items():
         generated[f"{DOWNLOADS}/{relative}"] = _write_if_changed(
@@ -172,6 +178,7 @@ def prepare_site(
         diagram_paths=diagram_paths,
         runs=runs,
         figure_paths=figure_paths,
+        download_paths=download_paths,
         example_pages=example_pages,
         reading_pages=reading_pages,
         cited_by=cited_by,
