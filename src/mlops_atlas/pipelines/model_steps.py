@@ -266,12 +266,12 @@ def push_model(
     Returns:
         The new version number.
     """
+    if not evaluation.blessed:
+        raise PipelineInputError(f"model {model_name!r} is not blessed: {evaluation.verdict}")
     import mlflow
 
     from mlops_atlas.tracking import artifact_location
 
-    if not evaluation.blessed:
-        raise PipelineInputError(f"model {model_name!r} is not blessed: {evaluation.verdict}")
     mlflow.set_tracking_uri(tracking_uri)
     mlflow.set_registry_uri(tracking_uri)
     if mlflow.get_experiment_by_name(experiment) is None:
