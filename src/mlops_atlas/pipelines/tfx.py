@@ -356,9 +356,20 @@ def run_tfx_pipeline(pipeline_root: Path, arguments: Mapping[str, Any]) -> TfxRu
 
     Returns:
         The run, read from its artifacts.
+
+    Raises:
+        PipelineInputError: TensorFlow, which the Trainer and Evaluator import, is not installed.
     """
+    import importlib.util
+
+    from mlops_atlas.pipelines.data_steps import PipelineInputError
     from mlops_atlas.pipelines.local import run_locally
 
+    if importlib.util.find_spec("tensorflow") is None:
+        raise PipelineInputError(
+            "TensorFlow is not installed: run 'python3 dev.py setup', or "
+            "pip install 'mlops-atlas[tensorflow]'"
+        )
     run_locally(tfx_pipeline, pipeline_root=Path(pipeline_root), arguments=arguments)
     runs = [path for path in Path(pipeline_root).iterdir() if path.is_dir()]
     return read_run(max(runs, key=lambda path: path.name))
