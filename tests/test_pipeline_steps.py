@@ -34,6 +34,8 @@ from mlops_atlas.pipelines.tfx import COMPONENT_TASKS, tfx_pipeline
 from mlops_atlas.runner import EXAMPLES_DIR
 from mlops_atlas.validation import compute_statistics
 
+pytestmark = pytest.mark.xdist_group("pipeline_steps")  # the compiled-package fixture, once
+
 
 def test_the_table_is_the_one_scikit_learn_ships() -> None:
     from sklearn.datasets import load_diabetes

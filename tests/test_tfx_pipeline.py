@@ -17,7 +17,8 @@ from mlops_atlas.pipelines import pipeline_graph_svg, read_pipeline_graph
 from mlops_atlas.pipelines.tfx import COMPONENT_TASKS, PIPELINE_IMAGE
 from mlops_atlas.runner import EXAMPLES_DIR
 
-pytestmark = pytest.mark.examples
+# one worker runs the example once for the whole module (it takes a minute or more)
+pytestmark = [pytest.mark.examples, pytest.mark.xdist_group("tfx_pipeline")]
 
 
 @pytest.fixture(scope="module")
