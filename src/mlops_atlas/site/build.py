@@ -175,12 +175,18 @@ def prepare_site(
         example_pages[name] = page
     runs = run_examples(names, cache_dir / "examples", examples_dir, progress)
     figure_paths: dict[str, list[str]] = {}
+    download_paths: dict[str, list[str]] = {}
     for name, run in runs.items():
         figure_paths[name] = []
         for figure in run.figures:
             site_path = f"assets/examples/{name}/{figure.name}"
             generated[site_path] = figure
             figure_paths[name].append(site_path)
+        download_paths[name] = []
+        for download in run.downloads:
+            site_path = f"assets/examples/{name}/{download.name}"
+            generated[site_path] = download
+            download_paths[name].append(site_path)
 
     for relative, text in export_files(bibliography).items():
         # keys and topics name these files: they were checked, and the path is checked again
@@ -220,6 +226,7 @@ def prepare_site(
         diagram_paths=diagram_paths,
         runs=runs,
         figure_paths=figure_paths,
+        download_paths=download_paths,
         example_pages=example_pages,
         reading_pages=reading_pages,
         cited_by=cited_by,

@@ -72,6 +72,7 @@ class SiteContext:
         diagram_paths: Site path (from the docs root) of each diagram's SVG.
         runs: Each example's run (output and figures).
         figure_paths: Site paths of each example's figures, in order.
+        download_paths: Site paths of the files each example offers as downloads.
         example_pages: Docs path of each example's page (``examples/NAME.md``).
         reading_pages: Docs path of the reading page citing each key.
         cited_by: Docs paths of the pages citing each key (front matter or in the text).
@@ -85,6 +86,7 @@ class SiteContext:
     diagram_paths: Mapping[str, str] = field(default_factory=dict)
     runs: Mapping[str, ExampleRun] = field(default_factory=dict)
     figure_paths: Mapping[str, list[str]] = field(default_factory=dict)
+    download_paths: Mapping[str, list[str]] = field(default_factory=dict)
     example_pages: Mapping[str, str] = field(default_factory=dict)
     reading_pages: Mapping[str, str] = field(default_factory=dict)
     cited_by: Mapping[str, list[str]] = field(default_factory=dict)
@@ -173,9 +175,15 @@ def example_link(name: str, page: str, context: SiteContext) -> str:
 
 
 def output_block(name: str, page: str, context: SiteContext) -> str:
-    """What an example printed (as a text block) followed by its figures."""
+    """What an example printed (as a text block), the files it offers, then its figures."""
     run = _known(name, context.runs, "example")
     parts = [f'```text title="python examples/{name}.py"\n{run.stdout.rstrip()}\n```', ""]
+    downloads = [
+        f"[:material-download: {posixpath.basename(path)}]({_relative(path, page)}){{ download }}"
+        for path in context.download_paths.get(name, [])
+    ]
+    if downloads:
+        parts += [f"Written by the run: {' · '.join(downloads)}", ""]
     for path in context.figure_paths.get(name, []):
         stem = posixpath.splitext(posixpath.basename(path))[0]
         parts.append(f"![Figure {stem} produced by examples/{name}.py]({_relative(path, page)})")
