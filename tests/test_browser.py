@@ -30,6 +30,10 @@ PAGES = [
     "es/",
     "es/course/",
     "es/readings/sculley2015hidden/",
+    "readings/shankar2022operationalizing/",
+    "es/readings/shankar2022operationalizing/",
+    "examples/staged_deployment/",
+    "es/examples/environments/",
 ]
 SCREENSHOTS = os.environ.get("MLOPS_ATLAS_SCREENSHOTS")  # a folder, to look at the pages by eye
 
