@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from pathlib import Path
 
@@ -10,13 +11,29 @@ __all__ = ["register"]
 
 
 def _weight(text: str) -> tuple[str, float]:
+    """``RULE=N`` with a known rule and a finite number N >= 0.
+
+    Raises:
+        UsageError: Anything else; the one-line message names the accepted values.
+    """
+    from mlops_atlas.debt.scanner.rules import RULES
+    from mlops_atlas.errors import UsageError
+
     rule, sep, value = text.partition("=")
+    known = sorted(r.id for r in RULES)
+    if not sep:
+        raise UsageError(f"--weight {text}: expected RULE=N, such as configuration=2")
+    if rule not in known:
+        raise UsageError(f"--weight {text}: unknown rule {rule!r}; rules: {', '.join(known)}")
     try:
-        if not sep:
-            raise ValueError
-        return rule, float(value)
+        weight = float(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected RULE=NUMBER, got {text!r}") from None
+        weight = math.nan
+    if not math.isfinite(weight) or weight < 0:
+        raise UsageError(
+            f"--weight {text}: N must be a finite number >= 0 (such as 0, 1 or 2.5), got {value!r}"
+        )
+    return rule, weight
 
 
 def _scan(args: argparse.Namespace) -> int:
@@ -31,8 +48,9 @@ def _scan(args: argparse.Namespace) -> int:
                 end = "\n" if done == total else ""
                 print(f"\rreading files: {done}/{total}", end=end, file=sys.stderr, flush=True)
 
+    weights = dict(_weight(text) for text in args.weight)
     try:
-        report = scan(args.path, exclude=args.exclude, weights=dict(args.weight), progress=progress)
+        report = scan(args.path, exclude=args.exclude, weights=weights, progress=progress)
     except (ScanError, ValueError) as error:
         raise UsageError(str(error)) from None
     print(render(report, args.format, limit=args.limit or None), end="")
@@ -81,7 +99,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--weight",
         action="append",
         default=[],
-        type=_weight,
         metavar="RULE=N",
         help="weight of a rule in its section's score (default 1 each; repeatable)",
     )

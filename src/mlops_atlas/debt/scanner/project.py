@@ -3,17 +3,27 @@
 Nothing here imports or runs the scanned code: Python files and notebook code cells are
 parsed with :mod:`ast`, configuration files with YAML/JSON/TOML readers, and everything
 else is only counted or searched as text. A file that cannot be read (binary, larger than
-1 MB, not UTF-8, a syntax error, a notebook that is not JSON) becomes an
-:class:`Unreadable` entry and the scan goes on.
+1 MB, not UTF-8, a syntax error, nested too deeply, a notebook that is not JSON, not a
+regular file, a link out of the folder) and a folder that cannot be listed become
+:class:`Unreadable` entries and the scan goes on.
+
+Limits, so that no input makes a scan hang or run out of memory: at most :data:`MAX_BYTES`
+are read from a file; only regular files are read (a FIFO or a device named ``*.py`` is
+skipped), and a symbolic link is followed only to a regular file inside the scanned folder;
+folders reached through links are not entered; a YAML configuration may use at most
+:data:`MAX_YAML_ALIASES` aliases, and a configuration file at most :data:`MAX_CONFIG_NODES`
+values; Python nested deeper than :data:`MAX_DEPTH` levels is skipped.
 """
 
 from __future__ import annotations
 
 import ast
+import errno
 import json
 import os
 import posixpath
 import re
+import stat
 import tomllib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -27,6 +37,9 @@ from mlops_atlas.errors import AtlasError
 
 __all__ = [
     "MAX_BYTES",
+    "MAX_CONFIG_NODES",
+    "MAX_DEPTH",
+    "MAX_YAML_ALIASES",
     "SKIP_DIRS",
     "Module",
     "Project",
@@ -36,7 +49,19 @@ __all__ = [
 ]
 
 MAX_BYTES = 1_000_000
-"""Files larger than this are skipped and reported (generated code, data dumps)."""
+"""Files larger than this are skipped and reported (generated code, data dumps); no more
+than this is ever read from one file."""
+
+MAX_YAML_ALIASES = 100
+"""YAML aliases (``*name``) allowed in one configuration file; beyond it the file is skipped
+(an "alias bomb" of a few lines expands to billions of values)."""
+
+MAX_CONFIG_NODES = 1_000_000
+"""Values (keys, items, scalars) visited in one configuration file before it is skipped."""
+
+MAX_DEPTH = 200
+"""Python nested deeper than this (machine-generated expressions) is skipped: the analyses
+would exhaust Python's recursion limit."""
 
 SKIP_DIRS = frozenset(
     {
@@ -177,9 +202,20 @@ class Project:
 # ---------------------------------------------------------------------------- discovery
 
 
-def _walk(root: Path, exclude: Sequence[str]) -> list[str]:
+def _walk(root: Path, exclude: Sequence[str], unreadable: list[Unreadable]) -> list[str]:
+    """Every file under ``root`` (relative POSIX paths, sorted).
+
+    Folders that cannot be listed go to ``unreadable``; links to folders are not entered.
+    """
     found: list[str] = []
-    for folder, dirs, names in os.walk(root):
+
+    def failed(error: OSError) -> None:
+        if error.filename is None or Path(error.filename) == root:
+            raise error
+        folder = Path(error.filename).relative_to(root).as_posix()
+        unreadable.append(Unreadable(folder + "/", f"folder cannot be read: {error.strerror}"))
+
+    for folder, dirs, names in os.walk(root, onerror=failed):
         relative = Path(folder).relative_to(root).as_posix()
         relative = "" if relative == "." else relative + "/"
         dirs[:] = sorted(
@@ -210,15 +246,58 @@ def _module_name(path: str) -> str:
     return ".".join(parts)
 
 
-def _read_text(path: Path, relative: str, unreadable: list[Unreadable]) -> str | None:
+_KINDS = (
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISDIR, "a folder"),
+)
+
+
+def _open_regular(root: Path, relative: str) -> int | str:
+    """A descriptor open on the regular file ``relative``, or why it is not read.
+
+    A symbolic link is followed only when it resolves to a path inside ``root``. The file
+    is opened without blocking, so that a FIFO cannot hang the scan, and checked to be a
+    regular file before anything is read.
+    """
+    path = root / relative
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    if path.is_symlink():
+        target = path.resolve()
+        if not target.is_relative_to(root.resolve()):
+            return "skipped: a symbolic link to outside the scanned folder (not followed)"
+        path = target
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            unreadable.append(Unreadable(relative, f"skipped: {size:,} bytes, larger than 1 MB"))
-            return None
-        data = path.read_bytes()
+        descriptor = os.open(path, flags)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            return "skipped: a symbolic link (not followed)"
+        return f"cannot be read: {error.strerror}"
+    mode = os.fstat(descriptor).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(descriptor)
+        kind = next((name for test, name in _KINDS if test(mode)), "not a regular file")
+        return f"skipped: {kind}, not a regular file"
+    return descriptor
+
+
+def _read_text(root: Path, relative: str, unreadable: list[Unreadable]) -> str | None:
+    opened = _open_regular(root, relative)
+    if isinstance(opened, str):
+        unreadable.append(Unreadable(relative, opened))
+        return None
+    try:
+        with os.fdopen(opened, "rb") as file:
+            data = file.read(MAX_BYTES + 1)
     except OSError as error:
         unreadable.append(Unreadable(relative, f"cannot be read: {error.strerror}"))
+        return None
+    if len(data) > MAX_BYTES:
+        unreadable.append(
+            Unreadable(relative, "skipped: larger than 1 MB (the limit read per file)")
+        )
         return None
     if b"\0" in data:
         unreadable.append(Unreadable(relative, "skipped: a binary file (it contains NUL bytes)"))
@@ -292,19 +371,28 @@ def _docstring(node: ast.AST) -> ast.stmt | None:
 _SCOPE_TYPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 
 
+class _TooDeepError(Exception):
+    """A tree nested deeper than :data:`MAX_DEPTH`."""
+
+
 def _index(module: Module) -> list[ast.stmt]:
     """Fill the module's scopes, calls, aliases, constants and imports in one pass.
 
     Returns the docstrings (they are not code lines).
+
+    Raises:
+        _TooDeepError: The tree is nested deeper than :data:`MAX_DEPTH`.
     """
     docstrings: list[ast.stmt] = []
     scopes: list[list[ast.AST]] = [[]]
-    stack: list[tuple[ast.AST, int]] = [(module.tree, 0)]
+    stack: list[tuple[ast.AST, int, int]] = [(module.tree, 0, 0)]
     package = module.name.rsplit(".", 1)[0] if "." in module.name else ""
     if module.path.endswith("__init__.py"):
         package = module.name
     while stack:
-        node, scope = stack.pop()
+        node, scope, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise _TooDeepError
         scopes[scope].append(node)
         if isinstance(node, ast.Call):
             module.calls.append((node, scope))
@@ -337,12 +425,14 @@ def _index(module: Module) -> list[ast.stmt]:
                 *getattr(node, "decorator_list", []),
                 *(node.args.defaults if hasattr(node, "args") else []),
             ]
-            stack.extend((child, scope) for child in reversed(outer_children))
+            stack.extend((child, scope, depth + 1) for child in reversed(outer_children))
             stack.extend(
-                (child, inner) for child in reversed(children) if child not in outer_children
+                (child, inner, depth + 1)
+                for child in reversed(children)
+                if child not in outer_children
             )
         else:
-            stack.extend((child, scope) for child in reversed(children))
+            stack.extend((child, scope, depth + 1) for child in reversed(children))
     module.scopes = scopes
     for statement in module.tree.body:
         if (
@@ -425,6 +515,10 @@ def _parse(text: str, relative: str, unreadable: list[Unreadable]) -> ast.Module
         return ast.parse(text, filename=relative)
     except SyntaxError as error:
         unreadable.append(Unreadable(relative, f"syntax error: {error.msg}", error.lineno))
+    except (RecursionError, MemoryError):
+        unreadable.append(
+            Unreadable(relative, "skipped: nested too deeply to parse (machine-generated code?)")
+        )
     except ValueError as error:  # e.g. source code string cannot contain null bytes
         unreadable.append(Unreadable(relative, f"cannot be parsed: {error}"))
     return None
@@ -448,10 +542,51 @@ def is_config_file(path: str) -> bool:
     return bool(_CONFIG_NAME.search(parts[-1])) or any(p in _CONFIG_DIRS for p in parts[:-1])
 
 
+class _AliasBudgetLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing a document with more than :data:`MAX_YAML_ALIASES` aliases."""
+
+    aliases = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            self.aliases += 1
+            if self.aliases > MAX_YAML_ALIASES:
+                event = self.peek_event()
+                raise _ConfigTooLargeError(
+                    f"skipped: more than {MAX_YAML_ALIASES} YAML aliases (line "
+                    f"{event.start_mark.line + 1}); the scanner refuses alias bombs"
+                )
+        return super().compose_node(parent, index)  # type: ignore[misc]
+
+
+class _ConfigTooLargeError(Exception):
+    """A configuration file beyond one of the scanner's limits; the message says which."""
+
+
+_KEY_AT = re.compile(r"""(?:^|(?<=[\s"'{,]))["']?([^\s"'{,:=]+)["']?\s*[:=]""")
+"""A key followed by ``:`` or ``=``, as YAML, JSON and TOML write them."""
+_KEY_CHARACTERS = re.compile(r"""[^\s"'{,:=]+""")
+_FALLBACK_CHARACTERS = 20_000_000
+"""Characters searched for keys with spaces or punctuation, per file (beyond: line 1)."""
+
+
+def _key_lines(lines: list[str]) -> dict[str, int]:
+    """The first line (1-based) on which each plain key is written, in one pass."""
+    first: dict[str, int] = {}
+    for number, line in enumerate(lines, start=1):
+        for match in _KEY_AT.finditer(line):
+            first.setdefault(match.group(1), number)
+    return first
+
+
 def _config_keys(
     path: str, text: str, keys: dict[str, tuple[str, int]], children: dict[str, set[str]]
 ) -> str | None:
-    """Collect a config file's keys; return an error message if it cannot be parsed."""
+    """Collect a config file's keys; return an error message if it cannot be parsed.
+
+    Linear in the file's size: the line of each key comes from one index of the lines
+    (keys with spaces or punctuation are searched for, within a budget).
+    """
     suffix = posixpath.splitext(path)[1].lower()
     try:
         if suffix == ".toml":
@@ -459,28 +594,53 @@ def _config_keys(
         elif suffix == ".json":
             data = json.loads(text)
         else:
-            data = yaml.safe_load(text)
+            data = yaml.load(text, Loader=_AliasBudgetLoader)  # a SafeLoader
     except (yaml.YAMLError, json.JSONDecodeError, tomllib.TOMLDecodeError) as error:
         return f"configuration file cannot be parsed: {str(error).splitlines()[0]}"
+    except _ConfigTooLargeError as error:
+        return str(error)
+    except (RecursionError, MemoryError):
+        return "skipped: configuration nested too deeply to parse"
     lines = text.splitlines()
+    plain = _key_lines(lines)
+    budget = _FALLBACK_CHARACTERS
 
     def line_of(key: str) -> int:
+        nonlocal budget
+        if _KEY_CHARACTERS.fullmatch(key):
+            return plain.get(key, 1)
+        if budget < len(text):
+            return 1
+        budget -= len(text)
         pattern = re.compile(rf"""(^|[\s"'{{,])["']?{re.escape(key)}["']?\s*[:=]""")
         return next((n for n, line in enumerate(lines, 1) if pattern.search(line)), 1)
 
-    def visit(value: object, parent: str | None) -> None:
+    # Depth-first, children in order, each (value, parent) pair once: a YAML anchor used
+    # under several keys is visited once per key, not once per path to it.
+    stack: list[tuple[object, str | None]] = [(data, None)]
+    seen: set[tuple[int, str | None]] = set()
+    visited = 0
+    while stack:
+        value, parent = stack.pop()
+        visited += 1
+        if visited > MAX_CONFIG_NODES:
+            return f"skipped: more than {MAX_CONFIG_NODES:,} values in one configuration file"
+        if isinstance(value, dict | list):
+            if (id(value), parent) in seen:
+                continue
+            seen.add((id(value), parent))
         if isinstance(value, dict):
+            pending = []
             for key, child in value.items():
                 key = str(key)
-                keys.setdefault(key, (path, line_of(key)))
+                if key not in keys:
+                    keys[key] = (path, line_of(key))
                 if parent is not None:
                     children.setdefault(parent, set()).add(key)
-                visit(child, key)
+                pending.append((child, key))
+            stack.extend(reversed(pending))
         elif isinstance(value, list):
-            for child in value:
-                visit(child, parent)
-
-    visit(data, None)
+            stack.extend((child, parent) for child in reversed(value))
     return None
 
 
@@ -511,11 +671,11 @@ def load_project(
         raise ScanError(f"{root}: no such folder")
     if not root.is_dir():
         raise ScanError(f"{root}: not a folder; give the root of the project to scan")
+    unreadable: list[Unreadable] = []
     try:
-        files = _walk(root, exclude)
+        files = _walk(root, exclude, unreadable)
     except OSError as error:
         raise ScanError(f"{root}: cannot be read: {error.strerror}") from None
-    unreadable: list[Unreadable] = []
     modules: dict[str, Module] = {}
     texts: dict[str, str] = {}
     languages: dict[str, list[int]] = {}
@@ -531,7 +691,7 @@ def load_project(
         is_text = suffix in _TEXT_SUFFIXES or name in _TEXT_NAMES
         if language is None and not is_text:
             continue
-        text = _read_text(root / relative, relative, unreadable)
+        text = _read_text(root, relative, unreadable)
         if text is None:
             continue
         if is_text:
@@ -564,7 +724,17 @@ def load_project(
                 cells=cells,
                 code_lines=0,
             )
-            module.code_lines = _code_lines(source, _index(module))
+            try:
+                module.code_lines = _code_lines(source, _index(module))
+            except _TooDeepError:
+                unreadable.append(
+                    Unreadable(
+                        relative,
+                        f"skipped: nested more than {MAX_DEPTH} levels deep "
+                        "(machine-generated code?)",
+                    )
+                )
+                continue
             modules[relative] = module
             counted[0] += 1
             counted[1] += module.code_lines
