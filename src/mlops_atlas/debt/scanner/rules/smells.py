@@ -1,0 +1,189 @@
+"""§5 Common smells: plain-old-data types, multiple languages, prototypes on the production path."""
+
+from __future__ import annotations
+
+import ast
+import posixpath
+import re
+
+from mlops_atlas.debt.scanner.project import LANGUAGES
+from mlops_atlas.debt.scanner.rules.base import Context, Finding
+
+__all__ = ["multiple_languages", "plain_old_data", "prototype"]
+
+
+def multiple_languages(ctx: Context) -> tuple[int, int, list[Finding], dict[str, object]]:
+    """Census of the languages the system is written in.
+
+    Checked: non-blank source lines (Python code lines for ``.py``/``.ipynb``). Flagged:
+    lines in languages other than the main one; one finding per other language.
+    """
+    census = {
+        lang: {"files": n, "lines": lines}
+        for lang, (n, lines) in sorted(ctx.project.languages.items())
+    }
+    total = sum(v["lines"] for v in census.values())
+    if not census:
+        return 0, 0, [], {"languages": census}
+    main = max(census, key=lambda lang: (census[lang]["lines"], lang == "Python", lang))
+    findings = []
+    for language, counts in census.items():
+        if language == main or counts["files"] == 0:
+            continue
+        suffixes = {s for s, lang in LANGUAGES.items() if lang == language}
+        first = next(
+            (f for f in ctx.project.files if posixpath.splitext(f)[1].lower() in suffixes), "?"
+        )
+        findings.append(
+            Finding(
+                "multiple-languages",
+                first,
+                1,
+                f"{counts['files']} {language} file(s), {counts['lines']} lines, beside {main}: "
+                "each language needs its own tests and owners",
+            )
+        )
+    flagged = total - census[main]["lines"]
+    return total, flagged, findings, {"languages": census, "main": main}
+
+
+_SCRATCH = re.compile(
+    r"(?i)^(scratch|sandbox|playground|prototypes?|drafts?|tmp|temp|wip|untitled\d*|old|copy_of_.*|.*_(old|copy|tmp|scratch|draft|wip))$"
+)
+
+
+def _is_scratch(path: str) -> bool:
+    parts = path.removesuffix(".py").split("/")
+    return any(_SCRATCH.match(part) for part in parts)
+
+
+def prototype(ctx: Context) -> tuple[int, int, list[Finding], dict[str, object]]:
+    """Notebooks or scratch modules on the production path.
+
+    A *scratch module* has a file or folder name such as ``scratch``, ``sandbox``,
+    ``prototype``, ``draft``, ``tmp``, ``wip``, ``untitled`` or ``*_old``/``*_copy``.
+    Checked: production modules (not tests, not notebooks, not scratch). Flagged: those that
+    import a scratch module of the project, or run a notebook (a ``.ipynb`` path passed to a call).
+    """
+    modules = ctx.project.modules
+    scratch_names = {m.name for p, m in modules.items() if _is_scratch(p)}
+    findings = []
+    checked = 0
+    for module in ctx.production:
+        if module.is_notebook or _is_scratch(module.path):
+            continue
+        checked += 1
+        reason = None
+        line = 1
+        for node in module.nodes(ast.Import, ast.ImportFrom, ast.Call):
+            if isinstance(node, ast.Import | ast.ImportFrom):
+                imported = module.imports & scratch_names
+                names = (
+                    [a.name for a in node.names]
+                    if isinstance(node, ast.Import)
+                    else [node.module or ""]
+                )
+                hit = next(
+                    (
+                        i
+                        for i in imported
+                        if any(
+                            i == n or i.endswith("." + n) or n.endswith(i.rsplit(".", 1)[-1])
+                            for n in names
+                        )
+                    ),
+                    None,
+                )
+                if hit:
+                    reason, line = f"imports the scratch module {hit}", node.lineno
+                    break
+            elif isinstance(node, ast.Call):
+                for argument in [*node.args, *(k.value for k in node.keywords)]:
+                    if (
+                        isinstance(argument, ast.Constant)
+                        and isinstance(argument.value, str)
+                        and re.fullmatch(r"[\w-][\w./\\-]*\.ipynb", argument.value)
+                    ):
+                        reason, line = f"runs the notebook {argument.value}", node.lineno
+                        break
+                if reason:
+                    break
+        if reason:
+            findings.append(
+                ctx.finding(
+                    "prototype",
+                    module,
+                    line,
+                    f"{reason} on the production path; move what it needs into a tested module",
+                )
+            )
+    return (
+        checked,
+        len(findings),
+        findings,
+        {"notebooks": sum(1 for m in modules.values() if m.is_notebook)},
+    )
+
+
+_BOUNDARY = re.compile(
+    r"(?i)^(predict|predict_proba|score|scores|inference|serve|classify|recommend|rank|forecast|decide)($|_)"
+)
+_BARE = frozenset(
+    {
+        "float",
+        "int",
+        "list",
+        "dict",
+        "tuple",
+        "Any",
+        "object",
+        "ndarray",
+        "np.ndarray",
+        "numpy.ndarray",
+        "typing.Any",
+    }
+)
+
+
+def plain_old_data(ctx: Context) -> tuple[int, int, list[Finding], dict[str, object]]:
+    """Model-boundary functions that pass bare floats, arrays or untyped values.
+
+    A *boundary function* is a public function or method of production code whose name says
+    it predicts, scores, infers, serves, classifies, ranks, recommends, forecasts or decides.
+    Checked: boundary functions. Flagged: those with a parameter or return value that is not
+    annotated, or annotated only as ``float``, ``int``, ``list``, ``dict``, ``tuple``,
+    ``Any``, ``object`` or ``ndarray``.
+    """
+    findings = []
+    checked = 0
+    for module in ctx.production:
+        for node in module.nodes(ast.FunctionDef, ast.AsyncFunctionDef):
+            name = node.name  # type: ignore[attr-defined]
+            if name.startswith("_") or not _BOUNDARY.search(name):
+                continue
+            checked += 1
+            args = node.args  # type: ignore[attr-defined]
+            parameters = [
+                a
+                for a in [*args.posonlyargs, *args.args, *args.kwonlyargs]
+                if a.arg not in {"self", "cls"}
+            ]
+            bare = [
+                a.arg
+                for a in parameters
+                if a.annotation is None or ast.unparse(a.annotation) in _BARE
+            ]
+            returns = node.returns  # type: ignore[attr-defined]
+            if returns is None or ast.unparse(returns) in _BARE:
+                bare.append("return")
+            if bare:
+                findings.append(
+                    ctx.finding(
+                        "plain-old-data",
+                        module,
+                        node.lineno,  # type: ignore[attr-defined]
+                        f"{name}() passes {', '.join(bare)} as bare or untyped values: say what "
+                        "a value is (a probability? from which model?) with a type",
+                    )
+                )
+    return checked, len(findings), findings, {}
