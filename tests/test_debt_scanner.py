@@ -280,7 +280,7 @@ def test_links_out_of_the_folder_are_not_followed(tmp_path: Path) -> None:
 
 
 def test_a_file_is_read_up_to_the_limit_and_the_report_says_so(tmp_path: Path) -> None:
-    from mlops_atlas.debt.scanner.project import MAX_BYTES
+    from mlops_atlas.debt.scanner.files import MAX_BYTES
 
     (tmp_path / "big.py").write_text("#" * MAX_BYTES + "\n")
     (tmp_path / "fits.py").write_text("#" * (MAX_BYTES - 1) + "\n")
@@ -309,14 +309,14 @@ def test_a_yaml_alias_bomb_is_refused(tmp_path: Path) -> None:
 
 
 def test_aliases_within_the_budget_give_every_parent_its_keys(tmp_path: Path) -> None:
-    from mlops_atlas.debt.scanner.project import load_project
+    from mlops_atlas.debt.scanner.engine import load
 
     conf = tmp_path / "conf"
     conf.mkdir()
     (conf / "train.yaml").write_text(
         "base: &base\n  lr: 0.1\n  depth: 3\ntrain: *base\ntest:\n  - *base\n"
     )
-    project = load_project(tmp_path)
+    project = load(tmp_path)
     assert project.unreadable == []
     assert project.config_keys == {
         "base": ("conf/train.yaml", 1),
@@ -332,7 +332,7 @@ def test_config_key_lines_match_a_search_for_each_key(tmp_path: Path) -> None:
     """Key lines come from one index of the file; they are where a search for each key finds it."""
     import re
 
-    from mlops_atlas.debt.scanner.project import load_project
+    from mlops_atlas.debt.scanner.engine import load
 
     conf = tmp_path / "conf"
     conf.mkdir()
@@ -341,7 +341,7 @@ def test_config_key_lines_match_a_search_for_each_key(tmp_path: Path) -> None:
     lines = json.dumps({**keys, **nested}, indent=1)
     (conf / "params.json").write_text(lines)
     (conf / "flat.toml").write_text('title = "t"\n[owner]\nname = "n"\n"quoted key" = 1\n')
-    project = load_project(tmp_path)
+    project = load(tmp_path)
     assert project.unreadable == []
     for key, (path, line) in project.config_keys.items():
         text = (tmp_path / path).read_text().splitlines()
@@ -354,7 +354,8 @@ def test_config_key_lines_match_a_search_for_each_key(tmp_path: Path) -> None:
 
 def test_deeply_nested_code_is_skipped_with_a_reason(tmp_path: Path) -> None:
     (tmp_path / "generated.py").write_text("x = a" + " + a" * 100_000 + "\n")
-    (tmp_path / "deep.py").write_text("x = a" + " + a" * 300 + "\n")
+    # Parsed, but a path built from 5,000 pieces is deeper than the analysis can follow.
+    (tmp_path / "deep.py").write_text('p = Path("a")' + ' / "b"' * 5_000 + "\n")
     (tmp_path / "unary.py").write_text("x = " + "-" * 100_000 + "1\n")
     (tmp_path / "good.py").write_text("def decide(proba):\n    return proba > 0.5\n")
     report = _scan_with_watchdog(tmp_path)
@@ -419,3 +420,117 @@ def test_a_folder_that_cannot_be_listed_is_reported(
     monkeypatch.setattr(os, "scandir", refuse_all)
     with pytest.raises(ScanError, match="cannot be read: Permission denied"):
         scan(tmp_path)
+
+
+# ---------------------------------------------------------------------------- file by file
+# The scanner reads one file at a time on every core and keeps only small facts of each
+# (issue 19). It must report exactly what the scanner that kept every tree reported.
+
+BEFORE_FILE_BY_FILE = "5bd95aaf1befd0d3c1b5ea5268e0d78b2ae7bfbc"
+"""The last commit of the scanner that parsed every file into memory, then ran the rules."""
+REPOSITORY = Path(__file__).parents[1]
+SAMPLES = ["examples/indebted_project", "tests/fixtures"]
+
+
+@pytest.fixture(scope="module")
+def old_scanner(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The package as it was at :data:`BEFORE_FILE_BY_FILE`, extracted from git."""
+    import shutil
+    import subprocess
+    import tarfile
+
+    if shutil.which("git") is None or not (REPOSITORY / ".git").exists():
+        pytest.skip("the comparison needs this repository's git history, and git")
+    folder = tmp_path_factory.mktemp("old-scanner")
+    archive = subprocess.run(
+        ["git", "-C", str(REPOSITORY), "archive", BEFORE_FILE_BY_FILE, "src/mlops_atlas"],
+        capture_output=True,
+        check=False,
+    )
+    if archive.returncode != 0:
+        pytest.skip(f"commit {BEFORE_FILE_BY_FILE[:10]} is not in this clone's history")
+    tarball = folder / "old.tar"
+    tarball.write_bytes(archive.stdout)
+    with tarfile.open(tarball) as tar:
+        tar.extractall(folder, filter="data")
+    return folder / "src"
+
+
+COMPARED = [
+    *(
+        f"tests/fixtures/debt/{rule}/{kind}"
+        for rule in sorted(FLAGGED)
+        for kind in ("flagged", "clean")
+    ),
+    "examples/indebted_project",
+    ".",
+]
+_OLD_SCAN = """
+import json, sys
+from mlops_atlas.debt.scanner import render, scan
+root, samples, folders = sys.argv[1], sys.argv[2].split(","), sys.argv[3:]
+reports = {}
+for folder in folders:
+    report = json.loads(render(scan(f"{root}/{folder}", exclude=samples if folder == "." else []), "json"))
+    report.pop("limits", None)
+    reports[folder] = report
+print(json.dumps(reports))
+"""
+
+
+@pytest.fixture(scope="module")
+def old_reports(old_scanner: Path) -> dict[str, dict]:
+    """What the whole-tree scanner reported on each compared folder (one process for all)."""
+    import os
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-c", _OLD_SCAN, str(REPOSITORY), ",".join(SAMPLES), *COMPARED]
+    env = {**os.environ, "PYTHONPATH": str(old_scanner)}
+    done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(done.stdout)
+
+
+def _new_report(path: Path | str, exclude: list[str], jobs: int) -> dict:
+    report = json.loads(render(scan(path, exclude=exclude, jobs=jobs), "json"))
+    report.pop("limits", None)
+    return report
+
+
+@pytest.mark.parametrize("folder", COMPARED)
+def test_file_by_file_reports_what_the_whole_tree_scanner_did(
+    folder: str, old_reports: dict[str, dict]
+) -> None:
+    exclude = SAMPLES if folder == "." else []
+    # This repository is read by worker processes, the small fixtures in this process.
+    jobs = 2 if folder == "." else 1
+    assert _new_report(f"{REPOSITORY}/{folder}", exclude, jobs) == old_reports[folder]
+
+
+def test_the_report_does_not_depend_on_the_number_of_processes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from mlops_atlas.debt.scanner import engine
+
+    monkeypatch.setattr(engine, "_PARALLEL_FROM", 1)
+    reports = [_new_report(REPOSITORY, SAMPLES, jobs) for jobs in (1, 2, 3)]
+    assert reports[0] == reports[1] == reports[2]
+    assert reports[0]["python_files"] > 50
+
+
+def test_progress_counts_every_file_once(tmp_path: Path) -> None:
+    for name in ("a.py", "b.py", "conf.yaml", "notes.txt", "data.bin"):
+        (tmp_path / name).write_text("x = 1\n")
+    calls: list[tuple[int, int]] = []
+    scan(tmp_path, progress=lambda done, total: calls.append((done, total)))
+    assert calls == [(1, 4), (2, 4), (3, 4), (4, 4)]  # the binary is not read
+
+
+def test_jobs_must_be_a_whole_number(capsys: pytest.CaptureFixture[str]) -> None:
+    path = FIXTURES / "fixed-thresholds" / "clean"
+    with pytest.raises(SystemExit) as stop:
+        main(["debt", "scan", str(path), "--jobs", "0"])
+    assert stop.value.code == 2
+    assert "expected a whole number >= 1, got '0'" in capsys.readouterr().err
+    assert main(["debt", "scan", str(path), "--jobs", "2"]) == 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import math
 import sys
+import time
 from pathlib import Path
 
 __all__ = ["register"]
@@ -36,21 +37,42 @@ def _weight(text: str) -> tuple[str, float]:
     return rule, weight
 
 
+class _Progress:
+    """``scanning: 1234/5678 files`` on one line of a terminal, ten times a second at most."""
+
+    def __init__(self) -> None:
+        self.shown = 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if done == total:
+            print("\r\033[K", end="", file=sys.stderr, flush=True)  # leave the line clean
+        elif now - self.shown >= 0.1:
+            self.shown = now
+            print(f"\rscanning: {done:,}/{total:,} files", end="", file=sys.stderr, flush=True)
+
+
+def _jobs(text: str) -> int:
+    try:
+        jobs = int(text)
+    except ValueError:
+        jobs = 0
+    if jobs < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {text!r}")
+    return jobs
+
+
 def _scan(args: argparse.Namespace) -> int:
     from mlops_atlas.debt.scanner import ScanError, render, scan
     from mlops_atlas.errors import UsageError
 
-    progress = None
-    if sys.stderr.isatty() and args.format == "table":
-
-        def progress(done: int, total: int) -> None:
-            if done == total or done % 50 == 0:
-                end = "\n" if done == total else ""
-                print(f"\rreading files: {done}/{total}", end=end, file=sys.stderr, flush=True)
+    progress = _Progress() if sys.stderr.isatty() else None
 
     weights = dict(_weight(text) for text in args.weight)
     try:
-        report = scan(args.path, exclude=args.exclude, weights=weights, progress=progress)
+        report = scan(
+            args.path, exclude=args.exclude, weights=weights, progress=progress, jobs=args.jobs
+        )
     except (ScanError, ValueError) as error:
         raise UsageError(str(error)) from None
     print(render(report, args.format, limit=args.limit or None), end="")
@@ -108,5 +130,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default=20,
         metavar="N",
         help="findings shown per rule in table and markdown (0: all; JSON always has all)",
+    )
+    scan.add_argument(
+        "--jobs",
+        type=_jobs,
+        default=None,
+        metavar="N",
+        help="processes that read files in parallel (default: every core; the report is the same)",
     )
     scan.set_defaults(run=_scan)

@@ -15,7 +15,13 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 
-from mlops_atlas.debt.scanner.project import Module, dotted, path_of, qualified
+from mlops_atlas.debt.scanner.source import (
+    _CHILD_FIELDS,
+    Module,
+    child_fields,
+    dotted,
+    path_of,
+)
 
 __all__ = [
     "ML_LIBRARIES",
@@ -52,6 +58,7 @@ ML_LIBRARIES = (
     "pyspark.ml",
 )
 """Packages whose calls count as "ML code" (Figure 1's black box)."""
+_ML_HEADS = frozenset(library.partition(".")[0] for library in ML_LIBRARIES)
 
 PREDICT_METHODS = frozenset(
     {"predict", "predict_proba", "predict_log_proba", "decision_function", "score_samples"}
@@ -60,6 +67,7 @@ SCORE_METHODS = frozenset(
     {"predict_proba", "predict_log_proba", "decision_function", "score_samples"}
 )
 FIT_METHODS = frozenset({"fit", "partial_fit", "fit_transform", "fit_predict"})
+_MODEL_FITS = FIT_METHODS - {"fit_transform", "fit_predict"}  # these return data, not a model
 SCORE_NAME = re.compile(
     r"(?i)(^|_)(probas?|probs?|probabilit(y|ies)|scores?|confidences?|likelihoods?|logits?)($|_)"
 )
@@ -146,7 +154,7 @@ def is_ml_name(name: str | None) -> bool:
     >>> is_ml_name("sklearn.ensemble.RandomForestClassifier"), is_ml_name("pandas.read_csv")
     (True, False)
     """
-    if not name:
+    if not name or name.partition(".")[0] not in _ML_HEADS:
         return False
     return any(name == lib or name.startswith(lib + ".") for lib in ML_LIBRARIES)
 
@@ -280,48 +288,93 @@ class _Analyser:
         self.globals: dict[str, frozenset[str]] = {}
         self.global_scores: set[str] = set()
         self.global_models: set[str] = set()
+        # Words the module uses, to skip what cannot apply: no predict-like method and no
+        # file of predictions means nothing is ever tainted; no score-like name or method
+        # means nothing is ever a score.
+        attributes = {node.attr for node in module.by_type.get(ast.Attribute, ())}  # type: ignore[attr-defined]
+        words = attributes | {node.id for node in module.by_type.get(ast.Name, ())}  # type: ignore[attr-defined]
+        self.may_taint = bool(prediction_files) or not attributes.isdisjoint(PREDICT_METHODS)
+        self.score_words = {word for word in words if SCORE_NAME.search(word)}
+        self.may_score = bool(self.score_words) or not attributes.isdisjoint(SCORE_METHODS)
 
     # -- taint
-    def producers(self, expression: ast.AST, tainted: dict[str, frozenset[str]]) -> set[str]:
+    def examine(
+        self,
+        expression: ast.AST,
+        tainted: dict[str, frozenset[str]],
+        scores: set[str],
+        *,
+        taint: bool = True,
+        score: bool = True,
+    ) -> tuple[set[str], bool]:
+        """(where the expression's predictions come from, whether it holds a score), in one walk.
+
+        Producers are the objects whose ``predict``-like methods are called, the tainted
+        names used, and ``file PATH`` for a read of a file of predictions. A score is a call
+        of a score method, a name bound to a score, or a name that says it is one.
+        """
+        taint = taint and self.may_taint
+        score = score and self.may_score
         found: set[str] = set()
-        for node in ast.walk(expression):
-            if isinstance(node, ast.Call):
-                func = node.func
-                if isinstance(func, ast.Attribute) and func.attr in PREDICT_METHODS:
-                    found.add(_root(func.value) or "?")
-                elif self.prediction_files:
-                    event = self.io_of(node)
-                    if event and event[0] == "read" and _matches(event[1], self.prediction_files):
-                        found.add(f"file {event[1]}")
-            elif isinstance(node, ast.Name | ast.Attribute):
-                name = dotted(node)
-                if name is not None and name in tainted:
+        is_score = False
+        if not (taint or score):
+            return found, False
+        score_words = self.score_words
+        prediction_files = self.prediction_files
+        stack = [expression]
+        while stack:
+            node = stack.pop()
+            kind = node.__class__
+            if kind is ast.Call:
+                func = node.func  # type: ignore[attr-defined]
+                method = func.attr if func.__class__ is ast.Attribute else None
+                if taint:
+                    if method in PREDICT_METHODS:
+                        found.add(_root(func.value) or "?")
+                    elif prediction_files:
+                        event = self.io_of(node)  # type: ignore[arg-type]
+                        if event and event[0] == "read" and _matches(event[1], prediction_files):
+                            found.add(f"file {event[1]}")
+                if method in SCORE_METHODS:
+                    is_score = True
+            elif kind is ast.Name:
+                name = node.id  # type: ignore[attr-defined]
+                if taint and name in tainted:
                     found |= tainted[name]
-        return found
+                if name in scores or name in score_words:
+                    is_score = True
+            elif kind is ast.Attribute and (tainted or scores or node.attr in score_words):  # type: ignore[attr-defined]
+                name = dotted(node)
+                if name is not None:
+                    if taint and name in tainted:
+                        found |= tainted[name]
+                    if name in scores or node.attr in score_words:  # type: ignore[attr-defined]
+                        is_score = True
+            if is_score and not taint:
+                return found, True
+            fields = _CHILD_FIELDS.get(kind)
+            for field_name in child_fields(kind) if fields is None else fields:
+                value = getattr(node, field_name, None)
+                if value.__class__ is list:
+                    stack.extend(item for item in value if item is not None)
+                elif value is not None:
+                    stack.append(value)
+        return found, is_score and score
+
+    def producers(self, expression: ast.AST, tainted: dict[str, frozenset[str]]) -> set[str]:
+        """Where the predictions an expression holds come from (see :meth:`examine`)."""
+        return self.examine(expression, tainted, set(), score=False)[0]
 
     def is_score(self, expression: ast.AST, scores: set[str]) -> bool:
-        for node in ast.walk(expression):
-            if isinstance(node, ast.Call):
-                func = node.func
-                if isinstance(func, ast.Attribute) and func.attr in SCORE_METHODS:
-                    return True
-            elif isinstance(node, ast.Name | ast.Attribute):
-                name = dotted(node)
-                if name is None:
-                    continue
-                if name in scores or SCORE_NAME.search(name.rsplit(".", 1)[-1]):
-                    return True
-        return False
+        """Whether an expression holds a score (see :meth:`examine`)."""
+        return self.examine(expression, {}, scores, taint=False)[1]
 
     def is_model(self, value: ast.AST, models: set[str]) -> bool:
         if isinstance(value, ast.Call):
             func = value.func
-            if isinstance(func, ast.Attribute) and func.attr in FIT_METHODS - {
-                "fit_transform",
-                "fit_predict",
-            }:
+            if isinstance(func, ast.Attribute) and func.attr in _MODEL_FITS:
                 return True
-            name = qualified(func, self.module.aliases)
+            name = self.module.call_name(value)
             if name in _MODEL_LOADERS:
                 return True
             if is_ml_name(name) and name.rsplit(".", 1)[-1][:1].isupper():  # type: ignore[union-attr]
@@ -337,7 +390,7 @@ class _Analyser:
     ) -> tuple[str, str, str, int | None] | None:
         """(kind, target, call name, index of the data argument) for an I/O call."""
         func = call.func
-        name = qualified(func, self.module.aliases) or ""
+        name = self.module.call_name(call) or ""
         constants = self.module.constants
         args = call.args
 
@@ -422,8 +475,7 @@ class _Analyser:
                 if value is None:
                     continue
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                found = self.producers(value, tainted)
-                score = self.is_score(value, scores)
+                found, score = self.examine(value, tainted, scores)
                 model = self.is_model(value, models)
                 for target in targets:
                     for name in _targets(target):

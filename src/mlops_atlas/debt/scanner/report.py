@@ -12,14 +12,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from mlops_atlas.debt.scanner.project import (
-    MAX_BYTES,
-    MAX_CONFIG_NODES,
-    MAX_DEPTH,
-    MAX_YAML_ALIASES,
-    Unreadable,
-    load_project,
-)
+from mlops_atlas.debt.scanner.config import MAX_CONFIG_NODES, MAX_YAML_ALIASES
+from mlops_atlas.debt.scanner.engine import load
+from mlops_atlas.debt.scanner.files import MAX_BYTES, Unreadable
 from mlops_atlas.debt.scanner.rules import RULES, RuleResult, run_rules
 
 __all__ = [
@@ -52,13 +47,12 @@ LIMITS: dict[str, int] = {
     "max_bytes_per_file": MAX_BYTES,
     "max_yaml_aliases": MAX_YAML_ALIASES,
     "max_config_values": MAX_CONFIG_NODES,
-    "max_nesting_depth": MAX_DEPTH,
 }
 """What the scanner will read at most; a file beyond a limit is listed as not scanned."""
 
 _LIMITS_LINE = (
     "Limits: at most 1 MB read per file, regular files only, links only inside the folder, "
-    f"{MAX_YAML_ALIASES} YAML aliases per configuration file, {MAX_DEPTH} levels of nesting."
+    f"{MAX_YAML_ALIASES} YAML aliases per configuration file."
 )
 
 
@@ -169,6 +163,7 @@ def scan(
     exclude: Sequence[str] = (),
     weights: Mapping[str, float] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    jobs: int | None = None,
 ) -> ScanReport:
     r"""Scan a project for the technical debt of Sculley et al. (2015) that code can show.
 
@@ -179,6 +174,8 @@ def scan(
         exclude: Glob patterns of relative paths to leave out, e.g. ``"tests/fixtures/*"``.
         weights: Rule id -> weight in its section's score (default 1 for every rule).
         progress: Called as ``progress(done, total)`` while files are read.
+        jobs: Processes that analyse files in parallel (default: every core; 1 runs in this
+            process). The report is the same whatever the number.
 
     Returns:
         The report; files that could not be read are in ``unreadable``.
@@ -207,16 +204,16 @@ def scan(
                 f"weight of {rule_id} must be a finite number >= 0 (such as 0, 1 or 2.5), "
                 f"got {weight!r}"
             )
-    project = load_project(root, exclude=exclude, progress=progress)
-    results = run_rules(project)
+    facts = load(root, exclude=exclude, jobs=jobs, progress=progress)
+    results = run_rules(facts)
     return ScanReport(
         root=str(root),
-        files=len(project.files),
-        python_files=len(project.modules),
-        code_lines=sum(m.code_lines for m in project.modules.values()),
+        files=len(facts.files),
+        python_files=len(facts.modules),
+        code_lines=sum(m.code_lines for m in facts.modules.values()),
         rules=results,
         sections=_sections(results, weights),
-        unreadable=sorted(project.unreadable, key=lambda u: u.file),
+        unreadable=sorted(facts.unreadable, key=lambda u: u.file),
     )
 
 

@@ -1,4 +1,4 @@
-"""§5 ML-system anti-patterns: glue code, pipeline jungles, dead experimental codepaths."""
+"""§5 ML-system anti-patterns: glue code and pipeline jungles (dead codepaths: :mod:`.dead_code`)."""
 
 from __future__ import annotations
 
@@ -7,18 +7,52 @@ import itertools
 import posixpath
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 
+from mlops_atlas.debt.scanner.facts import ModuleFacts, ProjectFacts
 from mlops_atlas.debt.scanner.flow import FIT_METHODS, IOEvent, is_ml_name, same_file
-from mlops_atlas.debt.scanner.project import Module, qualified
-from mlops_atlas.debt.scanner.rules.base import Context, Finding, flag_key
+from mlops_atlas.debt.scanner.rules.base import Finding
+from mlops_atlas.debt.scanner.source import Module
 
-__all__ = ["dead_codepaths", "glue_code", "pipeline_declarations", "pipeline_jungle"]
+__all__ = [
+    "PIPELINE_FILES",
+    "Targets",
+    "collect_glue",
+    "glue_code",
+    "imports_pipeline",
+    "pipeline_jungle",
+]
 
 
 # ---------------------------------------------------------------------------- §5 glue code
 
 
-def glue_code(ctx: Context) -> tuple[int, int, list[Finding], dict[str, object]]:
+def collect_glue(module: Module, facts: ModuleFacts) -> None:
+    """A module's lines that call ML code, and the first ML library it imports."""
+    lines: set[int] = set()
+    for call, _ in module.calls:
+        func = call.func
+        method = func.attr if isinstance(func, ast.Attribute) else None
+        if (
+            method in FIT_METHODS
+            or method in {"predict", "predict_proba", "decision_function"}
+            or is_ml_name(module.call_name(call))
+        ):
+            lines.update(range(call.lineno, (call.end_lineno or call.lineno) + 1))
+    facts.ml_lines = len(lines)
+    for node in module.nodes(ast.Import, ast.ImportFrom):
+        names = (
+            [a.name for a in node.names]  # type: ignore[attr-defined]
+            if isinstance(node, ast.Import)
+            else [node.module or ""]  # type: ignore[attr-defined]
+        )
+        library = next((n for n in names if is_ml_name(n)), None)
+        if library:
+            facts.ml_import = (library.split(".")[0], node.lineno)  # type: ignore[attr-defined]
+            break
+
+
+def glue_code(facts: ProjectFacts) -> tuple[int, int, list[Finding], dict[str, object]]:
     """Census of ML lines versus the rest; flags ML packages imported all over the code.
 
     A line is *ML code* when it calls an ML library (:data:`~mlops_atlas.debt.scanner.flow.ML_LIBRARIES`)
@@ -28,39 +62,21 @@ def glue_code(ctx: Context) -> tuple[int, int, list[Finding], dict[str, object]]
     """
     ml_lines = 0
     all_lines = 0
-    importers: list[tuple[Module, str, int]] = []
-    for module in ctx.production:
+    production = 0
+    importers: list[tuple[ModuleFacts, str, int]] = []
+    for module in facts.production:
+        production += 1
         all_lines += module.code_lines
-        lines: set[int] = set()
-        for call, _ in module.calls:
-            name = qualified(call.func, module.aliases)
-            method = call.func.attr if isinstance(call.func, ast.Attribute) else None
-            if (
-                is_ml_name(name)
-                or method in FIT_METHODS
-                or method in {"predict", "predict_proba", "decision_function"}
-            ):
-                lines.update(range(call.lineno, (call.end_lineno or call.lineno) + 1))
-        ml_lines += len(lines)
-        for node in module.nodes(ast.Import, ast.ImportFrom):
-            if isinstance(node, ast.Import | ast.ImportFrom):
-                names = (
-                    [a.name for a in node.names]
-                    if isinstance(node, ast.Import)
-                    else [node.module or ""]
-                )
-                library = next((n for n in names if is_ml_name(n)), None)
-                if library:
-                    importers.append((module, library.split(".")[0], node.lineno))
-                    break
+        ml_lines += module.ml_lines
+        if module.ml_import is not None:
+            importers.append((module, *module.ml_import))
     findings = []
     if len(importers) > 1:
         total = len(importers)
         for module, library, line in importers[1:]:
             findings.append(
-                ctx.finding(
+                module.finding(
                     "glue-code",
-                    module,
                     line,
                     f"imports {library} directly, as {total - 1} other module(s) do: "
                     f"each is glue to the package's API; wrap it behind one interface",
@@ -73,35 +89,53 @@ def glue_code(ctx: Context) -> tuple[int, int, list[Finding], dict[str, object]]
         "ml_share": round(share, 4),
         "modules_importing_ml": sorted({m.path for m, _, _ in importers}),
     }
-    checked = len(ctx.production) if importers else 0
+    checked = production if importers else 0
     return checked, len(findings), findings, details
 
 
 # ---------------------------------------------------------------------------- §5 pipeline jungle
 
-_PIPELINE_IMPORTS = (
-    "airflow",
-    "kfp",
-    "prefect",
-    "dagster",
-    "luigi",
-    "metaflow",
-    "zenml",
-    "flytekit",
+_PIPELINE_IMPORTS = frozenset(
+    {"airflow", "kfp", "prefect", "dagster", "luigi", "metaflow", "zenml", "flytekit"}
 )
-_PIPELINE_FILES = re.compile(r"(^|/)(dvc\.yaml|Makefile|makefile|GNUmakefile|Snakefile|[^/]*\.mk)$")
+PIPELINE_FILES = re.compile(r"(^|/)(dvc\.yaml|Makefile|makefile|GNUmakefile|Snakefile|[^/]*\.mk)$")
+"""Text files that declare a pipeline."""
 
 
-def pipeline_declarations(ctx: Context) -> dict[str, str]:
-    """Files that declare a pipeline, with their text."""
-    declared = {p: t for p, t in ctx.project.texts.items() if _PIPELINE_FILES.search(p)}
-    for module in ctx.project.modules.values():
-        if any(i.split(".")[0] in _PIPELINE_IMPORTS for i in module.imports):
-            declared[module.path] = ast.unparse(module.tree)
-    return declared
+def imports_pipeline(module: Module) -> bool:
+    """Whether a module imports a pipeline framework (Airflow, Kubeflow Pipelines, ...)."""
+    return any(i.split(".")[0] in _PIPELINE_IMPORTS for i in module.imports)
 
 
-def pipeline_jungle(ctx: Context) -> tuple[int, int, list[Finding], dict[str, object]]:
+class Targets:
+    """Written files and tables, looked up by file name instead of trying each one.
+
+    ``Targets(written).matching(read)`` is every written target ``t`` with
+    ``same_file(read, t)``, in the order they were first written.
+    """
+
+    def __init__(self, targets: Iterable[str]) -> None:
+        self.order = {target: index for index, target in enumerate(dict.fromkeys(targets))}
+        self.by_name: dict[str, list[str]] = defaultdict(list)
+        self.wild: list[str] = []
+        for target in self.order:
+            (self.wild if "*" in target else self.by_name[posixpath.basename(target)]).append(
+                target
+            )
+
+    def matching(self, read: str) -> list[str]:
+        """The targets that name the same file as ``read``."""
+        if "*" in read or read.startswith("table:"):
+            candidates: Iterable[str] = self.order
+        else:
+            candidates = [*self.by_name.get(posixpath.basename(read), ()), *self.wild]
+            if read in self.order:
+                candidates.append(read)
+        found = {target for target in candidates if same_file(read, target)}
+        return sorted(found, key=self.order.__getitem__)
+
+
+def pipeline_jungle(facts: ProjectFacts) -> tuple[int, int, list[Finding], dict[str, object]]:
     """Scripts chained through intermediate files that no declared pipeline mentions.
 
     Module A *feeds* module B when B reads a file A writes (same path, or same file name).
@@ -110,53 +144,55 @@ def pipeline_jungle(ctx: Context) -> tuple[int, int, list[Finding], dict[str, ob
     Kubeflow Pipelines, Prefect, Dagster, Luigi, Metaflow, ZenML or Flyte) names its file.
     Checked: modules that read or write files. Flagged: undeclared modules in a chain.
     """
+    modules = facts.modules
     events = [
         e
-        for e in ctx.io()
+        for e in facts.io()
         if e.kind in {"read", "write"}
         and not e.target.startswith("table:")
-        and not ctx.project.modules[e.module].is_notebook
+        and not modules[e.module].is_notebook
     ]
     writes: dict[str, list[IOEvent]] = defaultdict(list)
     for event in events:
         if event.kind == "write":
             writes[event.target].append(event)
-    edges: dict[str, dict[str, tuple[str, int]]] = defaultdict(
-        dict
-    )  # writer -> reader -> (file, line)
+    targets = Targets(writes)
+    edges: dict[str, dict[str, tuple[str, int]]] = defaultdict(dict)  # writer -> reader -> where
     for read in (e for e in events if e.kind == "read"):
-        for target, written in writes.items():
-            if same_file(read.target, target):
-                for write in written:
-                    if write.module != read.module:
-                        edges[write.module].setdefault(read.module, (target, write.line))
-    declarations = pipeline_declarations(ctx)
-
-    def declared(path: str) -> bool:
-        name = posixpath.basename(path)
-        stem = name.removesuffix(".py")
-        module = ctx.project.modules[path].name
-        return any(
-            name in text
-            or re.search(rf"\b{re.escape(module)}\b", text)
-            or re.search(rf"\b{re.escape(stem)}\b", text)
-            for p, text in declarations.items()
-            if p != path
-        )
-
+        for target in targets.matching(read.target):
+            for write in writes[target]:
+                if write.module != read.module:
+                    edges[write.module].setdefault(read.module, (target, write.line))
     in_chain = set(edges) | {r for readers in edges.values() for r in readers}
-    undeclared = {m for m in in_chain if not declared(m)}
+    declared: set[str] = set()
+    if in_chain:
+        patterns = {
+            path: (
+                posixpath.basename(path),
+                re.compile(rf"\b{re.escape(modules[path].name)}\b"),
+                re.compile(rf"\b{re.escape(posixpath.basename(path).removesuffix('.py'))}\b"),
+            )
+            for path in in_chain
+        }
+
+        def names(declaration: str, text: str) -> None:
+            for path, (name, module, stem) in patterns.items():
+                if path in declared or path == declaration:
+                    continue
+                if name in text or module.search(text) or stem.search(text):
+                    declared.add(path)
+
+        facts.each_declaration(names)
+    undeclared = in_chain - declared
     chains = _chains(edges, undeclared)
     findings = []
     for chain in chains:
         first, second = chain[0], chain[1]
         target, line = edges[first][second]
-        module = ctx.project.modules[first]
         steps = " -> ".join(posixpath.basename(m) for m in chain)
         findings.append(
-            ctx.finding(
+            modules[first].finding(
                 "pipeline-jungle",
-                module,
                 line,
                 f"{steps}: {len(chain)} scripts chained through files ({target}, ...) "
                 "with no declared pipeline",
@@ -167,26 +203,33 @@ def pipeline_jungle(ctx: Context) -> tuple[int, int, list[Finding], dict[str, ob
 
 
 def _chains(edges: dict[str, dict[str, tuple[str, int]]], nodes: set[str]) -> list[tuple[str, ...]]:
-    """Maximal paths through the undeclared part of the graph, longest first."""
+    """Maximal paths through the undeclared part of the graph, longest first (at most ~50)."""
     graph = {
         a: sorted(b for b in readers if b in nodes) for a, readers in edges.items() if a in nodes
     }
     has_parent = {b for readers in graph.values() for b in readers}
     chains: list[tuple[str, ...]] = []
-
-    def extend(path: tuple[str, ...]) -> None:
-        following = [n for n in graph.get(path[-1], []) if n not in path]
-        if not following:
-            if len(path) > 1:
-                chains.append(path)
-            return
-        for node in following:
-            extend((*path, node))
-            if len(chains) > 50:
-                return
-
+    # A depth-first walk with its own stack (a long chain must not exhaust Python's):
+    # each frame is [path, the nodes it can go on to, how many of them were walked].
     for start in sorted(n for n in graph if n not in has_parent) or sorted(graph)[:1]:
-        extend((start,))
+        frames: list[list] = []
+
+        def enter(path: tuple[str, ...], frames: list[list] = frames) -> None:
+            following = [n for n in graph.get(path[-1], []) if n not in path]
+            if following:
+                frames.append([path, following, 0])
+            elif len(path) > 1:
+                chains.append(path)
+
+        enter((start,))
+        while frames:
+            frame = frames[-1]
+            path, following, walked = frame
+            if (walked and len(chains) > 50) or walked == len(following):
+                frames.pop()
+                continue
+            frame[2] = walked + 1
+            enter((*path, following[walked]))
     chains.sort(key=lambda c: (-len(c), c))
     covered: set[tuple[str, str]] = set()
     kept = []
@@ -196,159 +239,3 @@ def _chains(edges: dict[str, dict[str, tuple[str, int]]], nodes: set[str]) -> li
             kept.append(chain)
             covered |= pairs
     return kept
-
-
-# ---------------------------------------------------------------------------- §5 dead codepaths
-
-_NEVER_DEAD = frozenset(
-    {"main", "setup", "teardown", "run", "cli", "app", "handler", "lambda_handler"}
-)
-
-
-def _keys_set_in_python(ctx: Context) -> set[str]:
-    """Keys a program sets: dict literal keys, subscript stores, ``setdefault``, argparse dests."""
-    keys: set[str] = set()
-    for module in ctx.project.modules.values():
-        for node in module.nodes(ast.Dict, ast.Subscript, ast.Call):
-            if isinstance(node, ast.Dict):
-                keys.update(
-                    k.value
-                    for k in node.keys
-                    if isinstance(k, ast.Constant) and isinstance(k.value, str)
-                )
-            elif isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store):
-                if isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str):
-                    keys.add(node.slice.value)
-            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-                if node.func.attr in {"setdefault", "add_argument", "putenv"} and node.args:
-                    for argument in node.args:
-                        if isinstance(argument, ast.Constant) and isinstance(argument.value, str):
-                            keys.add(argument.value.lstrip("-").replace("-", "_"))
-                keys.update(k.arg for k in node.keywords if k.arg and k.arg != "dest")
-                keys.update(
-                    k.value.value
-                    for k in node.keywords
-                    if k.arg == "dest"
-                    and isinstance(k.value, ast.Constant)
-                    and isinstance(k.value.value, str)
-                )
-    return keys
-
-
-def dead_codepaths(ctx: Context) -> tuple[int, int, list[Finding], dict[str, object]]:
-    """Branches on flags nothing can change, branches on keys nothing sets, unused functions.
-
-    - A branch (``if``/``elif``/``while``/conditional expression) on a module-level name bound
-      once to a literal and never bound again anywhere: it always goes the same way.
-    - A branch on a configuration key (``cfg["k"]``, ``params.get("k")``) or environment
-      variable that no configuration file, dict literal, ``argparse`` option or text file sets.
-    - A module-level function no Python file, string or text file names (tests, ``main``
-      and decorated functions are exempt: something else may call them).
-    Checked: branches on names or keys, and module-level functions.
-    """
-    project = ctx.project
-    bound: dict[str, int] = defaultdict(int)
-    literal_flags: dict[str, object] = {}
-    for module in project.modules.values():
-        for node in module.nodes(ast.Name, ast.arg, ast.Attribute, ast.alias):
-            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store | ast.Del):
-                bound[node.id] += 1
-            elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store):
-                bound[node.attr] += 1
-            elif isinstance(node, ast.arg):
-                bound[node.arg] += 1
-            elif isinstance(node, ast.alias):
-                bound[node.asname or node.name.split(".")[0]] += 1
-        for statement in module.tree.body:
-            if (
-                isinstance(statement, ast.Assign)
-                and len(statement.targets) == 1
-                and isinstance(statement.targets[0], ast.Name)
-                and isinstance(statement.value, ast.Constant)
-                and not isinstance(statement.value.value, bytes)
-            ):
-                literal_flags[f"{module.path}:{statement.targets[0].id}"] = statement.value.value
-    set_keys = _keys_set_in_python(ctx) | set(project.config_keys) | project.text_words
-    findings: list[Finding] = []
-    checked = 0
-    for module in ctx.production:
-        for node in module.nodes(ast.If, ast.While, ast.IfExp):
-            test = node.test
-            parts = test.values if isinstance(test, ast.BoolOp) else [test]
-            for part in parts:
-                inner = (
-                    part.operand
-                    if isinstance(part, ast.UnaryOp) and isinstance(part.op, ast.Not)
-                    else part
-                )
-                if isinstance(inner, ast.Name) and inner.id != "TYPE_CHECKING":
-                    key = f"{module.path}:{inner.id}"
-                    if key not in literal_flags:
-                        continue
-                    checked += 1
-                    if bound[inner.id] == 1:
-                        findings.append(
-                            ctx.finding(
-                                "dead-codepaths",
-                                module,
-                                node.lineno,
-                                f"branch on {inner.id} = {literal_flags[key]!r}, which nothing ever "
-                                "changes: one side of it is dead",
-                            )
-                        )
-                    continue
-                flag = flag_key(inner, attributes=True)
-                if flag is None:
-                    continue
-                checked += 1
-                kind, name = flag
-                if name not in set_keys:
-                    findings.append(
-                        ctx.finding(
-                            "dead-codepaths",
-                            module,
-                            node.lineno,
-                            f"branch on {kind} {name!r}, which nothing in the project sets",
-                        )
-                    )
-    used = ctx.used_names() | project.text_words
-    for module in ctx.production:
-        exported = _exported(module)
-        for node in module.tree.body:
-            if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-                continue
-            checked += 1
-            name = node.name
-            if (
-                node.decorator_list
-                or name in _NEVER_DEAD
-                or name.startswith(("test", "__"))
-                or name in exported
-                or name in used
-            ):
-                continue
-            findings.append(
-                ctx.finding(
-                    "dead-codepaths",
-                    module,
-                    node.lineno,
-                    f"function {name}() is never called or named anywhere in the project",
-                )
-            )
-    findings.sort(key=lambda f: (f.file, f.line))
-    return checked, len(findings), findings, {}
-
-
-def _exported(module: Module) -> set[str]:
-    for node in module.tree.body:
-        if (
-            isinstance(node, ast.Assign)
-            and any(isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets)
-            and isinstance(node.value, ast.List | ast.Tuple)
-        ):
-            return {
-                e.value
-                for e in node.value.elts
-                if isinstance(e, ast.Constant) and isinstance(e.value, str)
-            }
-    return set()

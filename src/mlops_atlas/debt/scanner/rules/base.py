@@ -1,4 +1,4 @@
-"""What every rule shares: findings, results, the rule record, and the context of a scan."""
+"""What every rule shares: findings, results, the rule record, and configuration flags."""
 
 from __future__ import annotations
 
@@ -6,39 +6,16 @@ import ast
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from mlops_atlas.debt.scanner.flow import Flow, IOEvent, _root, analyse, same_file
-from mlops_atlas.debt.scanner.project import Module, Project, dotted
+from mlops_atlas.debt.scanner.facts import Finding
+from mlops_atlas.debt.scanner.flow import _root
+from mlops_atlas.debt.scanner.source import dotted
 
-__all__ = ["CONFIG_NAME", "Context", "Finding", "Rule", "RuleResult", "flag_key"]
+if TYPE_CHECKING:
+    from mlops_atlas.debt.scanner.facts import ProjectFacts
 
-
-@dataclass(frozen=True)
-class Finding:
-    """One thing a rule flagged.
-
-    Attributes:
-        rule: The rule's id, e.g. ``"fixed-thresholds"``.
-        file: Relative POSIX path.
-        line: Line in the file (in the cell, for notebooks).
-        message: Why it is flagged, in one line.
-        cell: The notebook cell (1-based), for notebooks.
-    """
-
-    rule: str
-    file: str
-    line: int
-    message: str
-    cell: int | None = None
-
-    @property
-    def location(self) -> str:
-        """``file:line``, ``file:cell N:line`` in a notebook, or ``file`` for the whole project (line 0)."""
-        if self.line == 0:
-            return self.file
-        if self.cell is not None:
-            return f"{self.file}:cell {self.cell}:{self.line}"
-        return f"{self.file}:{self.line}"
+__all__ = ["CONFIG_NAME", "Finding", "Rule", "RuleResult", "flag_key"]
 
 
 @dataclass
@@ -75,74 +52,13 @@ class RuleResult:
 
 @dataclass(frozen=True)
 class Rule:
-    """A rule's identity and the function that runs it."""
+    """A rule's identity and the function that runs it on a project's facts."""
 
     id: str
     title: str
     section: int
     paragraph: str
-    check: Callable[[Context], tuple[int, int, list[Finding], dict[str, object]]]
-
-
-class Context:
-    """The project plus analyses several rules share, each computed once."""
-
-    def __init__(self, project: Project) -> None:
-        self.project = project
-        self.production = [m for m in project.modules.values() if not m.is_test]
-        first = {path: analyse(m) for path, m in project.modules.items()}
-        written = frozenset(
-            e.target for f in first.values() for e in f.io if e.kind == "write" and e.predictions
-        )
-        # Second pass, for modules that read a file of predictions: it taints what it is read into.
-        self.flows: dict[str, Flow] = dict(first)
-        for path, flow in first.items():
-            if any(
-                e.kind == "read" and any(same_file(e.target, w) for w in written) for e in flow.io
-            ):
-                self.flows[path] = analyse(project.modules[path], written)
-        self._used: set[str] | None = None
-        self._strings: set[str] | None = None
-
-    def finding(self, rule: str, module: Module, line: int, message: str) -> Finding:
-        """A finding at a line of the parsed source (a notebook's line becomes cell and line)."""
-        line, cell = module.where(line)
-        return Finding(rule, module.path, line, message, cell)
-
-    def io(self) -> list[IOEvent]:
-        """The reads and writes of production modules."""
-        return [
-            e
-            for path, f in self.flows.items()
-            if not self.project.modules[path].is_test
-            for e in f.io
-        ]
-
-    def used_names(self) -> set[str]:
-        """Every name loaded, attribute read, and identifier-like string, in all Python files."""
-        if self._used is None:
-            used: set[str] = set()
-            strings: set[str] = set()
-            for module in self.project.modules.values():
-                for scope in module.scopes:
-                    for node in scope:
-                        if isinstance(node, ast.Name):
-                            used.add(node.id)
-                        elif isinstance(node, ast.Attribute):
-                            used.add(node.attr)
-                        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
-                            strings.add(node.value)
-                        elif isinstance(node, ast.alias):
-                            used.add(node.name.rsplit(".", 1)[-1])
-            self._strings = strings
-            self._used = used | {s for s in strings if s.isidentifier()}
-        return self._used
-
-    def strings(self) -> set[str]:
-        """Every string literal in all Python files."""
-        self.used_names()
-        assert self._strings is not None
-        return self._strings
+    check: Callable[[ProjectFacts], tuple[int, int, list[Finding], dict[str, object]]]
 
 
 # ---------------------------------------------------------------------------- flags and keys

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from mlops_atlas.debt.scanner.rules.base import Context, Finding
+from mlops_atlas.debt.scanner.facts import ProjectFacts
+from mlops_atlas.debt.scanner.rules.base import Finding
 
 __all__ = ["fixed_thresholds"]
 
 
-def fixed_thresholds(ctx: Context) -> tuple[int, int, list[Finding], dict[str, object]]:
+def fixed_thresholds(facts: ProjectFacts) -> tuple[int, int, list[Finding], dict[str, object]]:
     """Scores compared with a literal number.
 
     A *score* is the result of ``predict_proba``, ``predict_log_proba``,
@@ -17,14 +18,13 @@ def fixed_thresholds(ctx: Context) -> tuple[int, int, list[Finding], dict[str, o
     """
     findings = []
     checked = 0
-    for module in ctx.production:
-        for comparison in ctx.flows[module.path].comparisons:
+    for module in facts.production:
+        for comparison in module.flow.comparisons:
             checked += 1
             if comparison.literal is not None:
                 findings.append(
-                    ctx.finding(
+                    module.finding(
                         "fixed-thresholds",
-                        module,
                         comparison.line,
                         f"{comparison.text}: a score compared with the fixed number "
                         f"{comparison.literal:g}; learn the threshold on fresh held-out data",

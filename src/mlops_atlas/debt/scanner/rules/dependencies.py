@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from mlops_atlas.debt.scanner.rules.base import Context, Finding
+from mlops_atlas.debt.scanner.facts import ProjectFacts
+from mlops_atlas.debt.scanner.rules.base import Finding
 
 __all__ = ["unstable_data"]
 
@@ -22,7 +23,7 @@ _MOVING = re.compile(
 )
 
 
-def unstable_data(ctx: Context) -> tuple[int, int, list[Finding], dict[str, object]]:
+def unstable_data(facts: ProjectFacts) -> tuple[int, int, list[Finding], dict[str, object]]:
     """Data read from a moving target: a URL with no version or hash, or a "latest" path.
 
     Checked: every read or fetch. Flagged: a remote location (``http(s)://``, ``s3://``,
@@ -33,11 +34,11 @@ def unstable_data(ctx: Context) -> tuple[int, int, list[Finding], dict[str, obje
     """
     findings = []
     checked = 0
-    for event in ctx.io():
+    for event in facts.io():
         if event.kind not in {"read", "fetch"} or event.target.startswith("table:"):
             continue
         checked += 1
-        module = ctx.project.modules[event.module]
+        module = facts.modules[event.module]
         target = event.target
         reason = None
         if _MOVING.search(target) and not event.pinned:
@@ -56,5 +57,5 @@ def unstable_data(ctx: Context) -> tuple[int, int, list[Finding], dict[str, obje
         ):
             reason = f"reads {target!r} with no version or hash: it can change under you"
         if reason:
-            findings.append(ctx.finding("unstable-data", module, event.line, reason))
+            findings.append(module.finding("unstable-data", event.line, reason))
     return checked, len(findings), findings, {}

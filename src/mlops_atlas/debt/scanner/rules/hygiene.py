@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 
-from mlops_atlas.debt.scanner.project import qualified
-from mlops_atlas.debt.scanner.rules.base import Context, Finding
+from mlops_atlas.debt.scanner.facts import ModuleFacts, ProjectFacts
+from mlops_atlas.debt.scanner.rules.base import Finding
+from mlops_atlas.debt.scanner.source import Module
 
-__all__ = ["process_hygiene"]
+__all__ = ["collect_seeds", "process_hygiene", "unpinned_requirements"]
 
 
 _CI_FILES = re.compile(
@@ -43,7 +44,43 @@ _RANDOMISED = re.compile(
 _SEED_KEYWORDS = frozenset({"random_state", "seed", "random_seed", "rng"})
 
 
-def process_hygiene(ctx: Context) -> tuple[int, int, list[Finding], dict[str, object]]:
+_REQUIREMENTS = re.compile(r"(^|/)requirements[^/]*\.txt$")
+
+
+def unpinned_requirements(path: str, text: str) -> list[tuple[int, str]]:
+    """(line, requirement) for each line of a requirements file that pins no version."""
+    if not _REQUIREMENTS.search(path):
+        return []
+    unpinned = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.split("#", 1)[0].strip()
+        if line and not line.startswith("-") and "==" not in line and "@" not in line:
+            unpinned.append((number, line))
+    return unpinned
+
+
+def collect_seeds(module: Module, facts: ModuleFacts) -> None:
+    """A production module's randomised calls with no seed (unless it seeds globally)."""
+    names = [module.call_name(call) or "" for call, _ in module.calls]
+    if any(name in _SEED_CALLS for name in names):
+        return
+    for (call, _), name in zip(module.calls, names, strict=True):
+        if not _RANDOMISED.match(name):
+            continue
+        if any(k.arg in _SEED_KEYWORDS or k.arg is None for k in call.keywords):
+            continue
+        if name.endswith(("default_rng", "RandomState")) and call.args:
+            continue
+        facts.findings.append(
+            facts.finding(
+                "process-hygiene",
+                call.lineno,
+                f"{name.rsplit('.', 1)[-1]}() without random_state or seed: runs will differ",
+            )
+        )
+
+
+def process_hygiene(facts: ProjectFacts) -> tuple[int, int, list[Finding], dict[str, object]]:
     """Four checks, after mllint: tests, CI, pinned dependencies, seeds.
 
     - Tests: a ``test_*.py``/``*_test.py`` file or a ``tests/`` folder with Python in it.
@@ -55,11 +92,10 @@ def process_hygiene(ctx: Context) -> tuple[int, int, list[Finding], dict[str, ob
       generator (``np.random.seed``...).
     Checked: the four checks. Flagged: those that fail.
     """
-    project = ctx.project
-    files = project.files
+    files = facts.files
     findings: list[Finding] = []
     checks: dict[str, bool] = {}
-    checks["tests"] = any(m.is_test for m in project.modules.values())
+    checks["tests"] = any(m.is_test for m in facts.modules.values())
     if not checks["tests"]:
         findings.append(
             Finding(
@@ -81,20 +117,14 @@ def process_hygiene(ctx: Context) -> tuple[int, int, list[Finding], dict[str, ob
             )
         )
     lock = next((f for f in files if _LOCK_FILES.search(f)), None)
-    requirements = [f for f in project.texts if re.search(r"(^|/)requirements[^/]*\.txt$", f)]
-    unpinned: list[tuple[str, int, str]] = []
-    for path in requirements:
-        for number, raw in enumerate(project.texts[path].splitlines(), start=1):
-            line = raw.split("#", 1)[0].strip()
-            if line and not line.startswith("-") and "==" not in line and "@" not in line:
-                unpinned.append((path, number, line))
+    requirements = sorted(p for p in facts.texts if _REQUIREMENTS.search(p))
+    unpinned = [(p, n, line) for p in requirements for n, line in facts.unpinned.get(p, ())]
     declared = (
         requirements
         or any(
-            f in project.texts
-            for f in ("pyproject.toml", "setup.cfg", "Pipfile", "environment.yml")
+            f in facts.texts for f in ("pyproject.toml", "setup.cfg", "Pipfile", "environment.yml")
         )
-        or "setup.py" in project.modules
+        or "setup.py" in facts.modules
     )
     checks["pinned"] = lock is not None or (bool(requirements) and not unpinned)
     if not checks["pinned"]:
@@ -121,29 +151,7 @@ def process_hygiene(ctx: Context) -> tuple[int, int, list[Finding], dict[str, ob
             findings.append(
                 Finding("process-hygiene", "(project)", 0, "no dependency declaration at all")
             )
-    unseeded = []
-    for module in ctx.production:
-        seeded_globally = any(
-            (qualified(call.func, module.aliases) or "") in _SEED_CALLS for call, _ in module.calls
-        )
-        if seeded_globally:
-            continue
-        for call, _ in module.calls:
-            name = qualified(call.func, module.aliases) or ""
-            if not _RANDOMISED.match(name):
-                continue
-            if any(k.arg in _SEED_KEYWORDS or k.arg is None for k in call.keywords):
-                continue
-            if name.endswith(("default_rng", "RandomState")) and call.args:
-                continue
-            unseeded.append(
-                ctx.finding(
-                    "process-hygiene",
-                    module,
-                    call.lineno,
-                    f"{name.rsplit('.', 1)[-1]}() without random_state or seed: runs will differ",
-                )
-            )
+    unseeded = [f for m in facts.production for f in m.findings if f.rule == "process-hygiene"]
     checks["seeds"] = not unseeded
     findings.extend(unseeded)
     findings.sort(key=lambda f: (f.file, f.line))

@@ -6,21 +6,29 @@ import ast
 import posixpath
 import re
 
-from mlops_atlas.debt.scanner.project import LANGUAGES
-from mlops_atlas.debt.scanner.rules.base import Context, Finding
+from mlops_atlas.debt.scanner.facts import ModuleFacts, ProjectFacts, Setup
+from mlops_atlas.debt.scanner.files import LANGUAGES
+from mlops_atlas.debt.scanner.rules.base import Finding
+from mlops_atlas.debt.scanner.source import Module
 
-__all__ = ["multiple_languages", "plain_old_data", "prototype"]
+__all__ = [
+    "collect_plain_old_data",
+    "collect_prototype",
+    "is_scratch",
+    "multiple_languages",
+    "plain_old_data",
+    "prototype",
+]
 
 
-def multiple_languages(ctx: Context) -> tuple[int, int, list[Finding], dict[str, object]]:
+def multiple_languages(facts: ProjectFacts) -> tuple[int, int, list[Finding], dict[str, object]]:
     """Census of the languages the system is written in.
 
     Checked: non-blank source lines (Python code lines for ``.py``/``.ipynb``). Flagged:
     lines in languages other than the main one; one finding per other language.
     """
     census = {
-        lang: {"files": n, "lines": lines}
-        for lang, (n, lines) in sorted(ctx.project.languages.items())
+        lang: {"files": n, "lines": lines} for lang, (n, lines) in sorted(facts.languages.items())
     }
     total = sum(v["lines"] for v in census.values())
     if not census:
@@ -31,9 +39,7 @@ def multiple_languages(ctx: Context) -> tuple[int, int, list[Finding], dict[str,
         if language == main or counts["files"] == 0:
             continue
         suffixes = {s for s, lang in LANGUAGES.items() if lang == language}
-        first = next(
-            (f for f in ctx.project.files if posixpath.splitext(f)[1].lower() in suffixes), "?"
-        )
+        first = next((f for f in facts.files if posixpath.splitext(f)[1].lower() in suffixes), "?")
         findings.append(
             Finding(
                 "multiple-languages",
@@ -52,12 +58,54 @@ _SCRATCH = re.compile(
 )
 
 
-def _is_scratch(path: str) -> bool:
+def is_scratch(path: str) -> bool:
+    """Whether a path names a scratch module (``scratch/``, ``sandbox.py``, ``train_old.py``...)."""
     parts = path.removesuffix(".py").split("/")
     return any(_SCRATCH.match(part) for part in parts)
 
 
-def prototype(ctx: Context) -> tuple[int, int, list[Finding], dict[str, object]]:
+_NOTEBOOK = re.compile(r"[\w-][\w./\\-]*\.ipynb")
+
+
+def collect_prototype(module: Module, facts: ModuleFacts, setup: Setup) -> None:
+    """A production module's imports of scratch modules and notebook runs, up to the first run.
+
+    The scratch modules are those of :attr:`Setup.scratch_names`; the rule keeps the ones
+    that turned out to parse.
+    """
+    if module.is_notebook or is_scratch(module.path):
+        return
+    imported = sorted(module.imports & setup.scratch_names)
+    for node in module.nodes(ast.Import, ast.ImportFrom, ast.Call):
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            if not imported:
+                continue
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+            )
+            hits = tuple(
+                i
+                for i in imported
+                if any(
+                    i == n or i.endswith("." + n) or n.endswith(i.rsplit(".", 1)[-1]) for n in names
+                )
+            )
+            if hits:
+                facts.prototype.append((node.lineno, "import", hits))
+        else:
+            for argument in [*node.args, *(k.value for k in node.keywords)]:  # type: ignore[attr-defined]
+                if (
+                    isinstance(argument, ast.Constant)
+                    and isinstance(argument.value, str)
+                    and _NOTEBOOK.fullmatch(argument.value)
+                ):
+                    facts.prototype.append((node.lineno, "notebook", (argument.value,)))  # type: ignore[attr-defined]
+                    return
+
+
+def prototype(facts: ProjectFacts) -> tuple[int, int, list[Finding], dict[str, object]]:
     """Notebooks or scratch modules on the production path.
 
     A *scratch module* has a file or folder name such as ``scratch``, ``sandbox``,
@@ -65,58 +113,30 @@ def prototype(ctx: Context) -> tuple[int, int, list[Finding], dict[str, object]]
     Checked: production modules (not tests, not notebooks, not scratch). Flagged: those that
     import a scratch module of the project, or run a notebook (a ``.ipynb`` path passed to a call).
     """
-    modules = ctx.project.modules
-    scratch_names = {m.name for p, m in modules.items() if _is_scratch(p)}
+    modules = facts.modules
+    scratch_names = {m.name for p, m in modules.items() if is_scratch(p)}
     findings = []
     checked = 0
-    for module in ctx.production:
-        if module.is_notebook or _is_scratch(module.path):
+    for module in facts.production:
+        if module.is_notebook or is_scratch(module.path):
             continue
         checked += 1
-        reason = None
-        line = 1
-        for node in module.nodes(ast.Import, ast.ImportFrom, ast.Call):
-            if isinstance(node, ast.Import | ast.ImportFrom):
-                imported = module.imports & scratch_names
-                names = (
-                    [a.name for a in node.names]
-                    if isinstance(node, ast.Import)
-                    else [node.module or ""]
-                )
-                hit = next(
-                    (
-                        i
-                        for i in imported
-                        if any(
-                            i == n or i.endswith("." + n) or n.endswith(i.rsplit(".", 1)[-1])
-                            for n in names
-                        )
-                    ),
-                    None,
-                )
-                if hit:
-                    reason, line = f"imports the scratch module {hit}", node.lineno
-                    break
-            elif isinstance(node, ast.Call):
-                for argument in [*node.args, *(k.value for k in node.keywords)]:
-                    if (
-                        isinstance(argument, ast.Constant)
-                        and isinstance(argument.value, str)
-                        and re.fullmatch(r"[\w-][\w./\\-]*\.ipynb", argument.value)
-                    ):
-                        reason, line = f"runs the notebook {argument.value}", node.lineno
-                        break
-                if reason:
-                    break
-        if reason:
+        for line, kind, what in module.prototype:
+            if kind == "notebook":
+                reason = f"runs the notebook {what[0]}"
+            else:
+                hit = next((i for i in what if i in scratch_names), None)
+                if hit is None:
+                    continue
+                reason = f"imports the scratch module {hit}"
             findings.append(
-                ctx.finding(
+                module.finding(
                     "prototype",
-                    module,
                     line,
                     f"{reason} on the production path; move what it needs into a tested module",
                 )
             )
+            break
     return (
         checked,
         len(findings),
@@ -145,7 +165,39 @@ _BARE = frozenset(
 )
 
 
-def plain_old_data(ctx: Context) -> tuple[int, int, list[Finding], dict[str, object]]:
+def collect_plain_old_data(module: Module, facts: ModuleFacts) -> None:
+    """A production module's boundary functions with bare or untyped values."""
+    checked = 0
+    for node in module.nodes(ast.FunctionDef, ast.AsyncFunctionDef):
+        name = node.name  # type: ignore[attr-defined]
+        if name.startswith("_") or not _BOUNDARY.search(name):
+            continue
+        checked += 1
+        args = node.args  # type: ignore[attr-defined]
+        parameters = [
+            a
+            for a in [*args.posonlyargs, *args.args, *args.kwonlyargs]
+            if a.arg not in {"self", "cls"}
+        ]
+        bare = [
+            a.arg for a in parameters if a.annotation is None or ast.unparse(a.annotation) in _BARE
+        ]
+        returns = node.returns  # type: ignore[attr-defined]
+        if returns is None or ast.unparse(returns) in _BARE:
+            bare.append("return")
+        if bare:
+            facts.findings.append(
+                facts.finding(
+                    "plain-old-data",
+                    node.lineno,  # type: ignore[attr-defined]
+                    f"{name}() passes {', '.join(bare)} as bare or untyped values: say what "
+                    "a value is (a probability? from which model?) with a type",
+                )
+            )
+    facts.checked["plain-old-data"] += checked
+
+
+def plain_old_data(facts: ProjectFacts) -> tuple[int, int, list[Finding], dict[str, object]]:
     """Model-boundary functions that pass bare floats, arrays or untyped values.
 
     A *boundary function* is a public function or method of production code whose name says
@@ -156,34 +208,7 @@ def plain_old_data(ctx: Context) -> tuple[int, int, list[Finding], dict[str, obj
     """
     findings = []
     checked = 0
-    for module in ctx.production:
-        for node in module.nodes(ast.FunctionDef, ast.AsyncFunctionDef):
-            name = node.name  # type: ignore[attr-defined]
-            if name.startswith("_") or not _BOUNDARY.search(name):
-                continue
-            checked += 1
-            args = node.args  # type: ignore[attr-defined]
-            parameters = [
-                a
-                for a in [*args.posonlyargs, *args.args, *args.kwonlyargs]
-                if a.arg not in {"self", "cls"}
-            ]
-            bare = [
-                a.arg
-                for a in parameters
-                if a.annotation is None or ast.unparse(a.annotation) in _BARE
-            ]
-            returns = node.returns  # type: ignore[attr-defined]
-            if returns is None or ast.unparse(returns) in _BARE:
-                bare.append("return")
-            if bare:
-                findings.append(
-                    ctx.finding(
-                        "plain-old-data",
-                        module,
-                        node.lineno,  # type: ignore[attr-defined]
-                        f"{name}() passes {', '.join(bare)} as bare or untyped values: say what "
-                        "a value is (a probability? from which model?) with a type",
-                    )
-                )
+    for module in facts.production:
+        checked += module.checked["plain-old-data"]
+        findings.extend(f for f in module.findings if f.rule == "plain-old-data")
     return checked, len(findings), findings, {}
