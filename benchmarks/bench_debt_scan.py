@@ -11,7 +11,7 @@ Three tools read the same Python files, each in its own process, one after the o
   it runs N threads).
 
 For each: lines per second (physical lines of the ``.py`` files the scanner reads), peak
-memory (the resident set of the process and its workers together, sampled every 20 ms),
+memory (the process and its workers together, proportional set sizes, sampled every 20 ms),
 wall and CPU seconds; the median of ``--repeat`` runs. Then the ratios the targets are
 stated in: scanner speed against parse-only speed (target: within about 2x) and the
 scanner's lines per second (target: 100,000 on 2 cores), peak memory (target: under
@@ -58,20 +58,25 @@ if __name__ == "__main__":
 """
 
 
-def _tree_rss(pid: int) -> int:
-    """Resident bytes of a process and all its descendants (Linux /proc)."""
+def _tree_memory(pid: int) -> int:
+    """Memory of a process and all its descendants, in bytes (Linux /proc).
+
+    Each process counts its proportional set size: pages that forked workers share with
+    their parent are shared out, not counted once per process as resident sizes would be.
+    """
     total = 0
     pending = [pid]
     while pending:
         current = pending.pop()
         try:
-            status = Path(f"/proc/{current}/status").read_text()
+            rollup = Path(f"/proc/{current}/smaps_rollup").read_text()
             children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
         except OSError:
             continue
-        for line in status.splitlines():
-            if line.startswith("VmRSS:"):
+        for line in rollup.splitlines():
+            if line.startswith("Pss:"):
                 total += int(line.split()[1]) * 1024
+                break
         pending.extend(int(child) for child in children)
     return total
 
@@ -87,7 +92,7 @@ def _measure(command: list[str], env: dict[str, str] | None = None) -> tuple[flo
     def sample() -> None:
         nonlocal peak
         while not done.is_set():
-            peak = max(peak, _tree_rss(process.pid))
+            peak = max(peak, _tree_memory(process.pid))
             time.sleep(0.02)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -155,7 +160,7 @@ def bench_tree(tree: Path, jobs: int, repeat: int, scratch: Path) -> None:
             )
         results[name] = tuple(statistics.median(r[i] for r in runs) for i in range(3))  # type: ignore[assignment]
     print(f"\n{tree}: {len(paths):,} Python files, {lines:,} lines")
-    print(f"  {'tool':<26} {'lines/s':>10} {'peak RSS':>10} {'wall s':>8} {'CPU s':>8}")
+    print(f"  {'tool':<26} {'lines/s':>10} {'peak mem':>10} {'wall s':>8} {'CPU s':>8}")
     for name, (wall, cpu, peak) in results.items():
         print(
             f"  {name:<26} {lines / wall:>10,.0f} {peak / 2**20:>7,.0f} MB {wall:>8.2f} {cpu:>8.2f}"

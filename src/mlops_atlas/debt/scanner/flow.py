@@ -143,6 +143,8 @@ _FETCH_FUNCTIONS = frozenset(
     }
 )
 """Calls that fetch data from somewhere else; their arguments decide whether it is pinned."""
+_IO_FUNCTIONS = frozenset(_WRITE_FUNCTIONS) | _READ_FUNCTIONS | _FETCH_FUNCTIONS
+_IO_METHODS = _WRITE_METHODS | _READ_METHODS | {"to_sql"}
 _MODEL_LOADERS = frozenset(
     {"joblib.load", "pickle.load", "torch.load", "cloudpickle.load", "dill.load", "skops.io.load"}
 )
@@ -391,6 +393,15 @@ class _Analyser:
         """(kind, target, call name, index of the data argument) for an I/O call."""
         func = call.func
         name = self.module.call_name(call) or ""
+        method = func.attr if isinstance(func, ast.Attribute) else None
+        if not (
+            name == "open"
+            or name in _IO_FUNCTIONS
+            or method in _IO_METHODS
+            or name.startswith(("pandas.read_", "polars.read_", "polars.scan_"))
+            or name.endswith(".load_model")
+        ):
+            return None  # most calls: nothing below can match
         constants = self.module.constants
         args = call.args
 
