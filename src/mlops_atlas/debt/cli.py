@@ -43,10 +43,16 @@ class _Progress:
     def __init__(self) -> None:
         self.shown = 0.0
 
+    def clear(self) -> None:
+        """Leave the line clean (the scan is over, or was interrupted)."""
+        if self.shown:
+            print("\r\033[K", end="", file=sys.stderr, flush=True)
+            self.shown = 0.0
+
     def __call__(self, done: int, total: int) -> None:
         now = time.monotonic()
         if done == total:
-            print("\r\033[K", end="", file=sys.stderr, flush=True)  # leave the line clean
+            self.clear()
         elif now - self.shown >= 0.1:
             self.shown = now
             print(f"\rscanning: {done:,}/{total:,} files", end="", file=sys.stderr, flush=True)
@@ -75,6 +81,9 @@ def _scan(args: argparse.Namespace) -> int:
         )
     except (ScanError, ValueError) as error:
         raise UsageError(str(error)) from None
+    finally:
+        if progress is not None:
+            progress.clear()
     print(render(report, args.format, limit=args.limit or None), end="")
     for problem in report.unreadable:
         print(f"mlops-atlas: skipped {problem}", file=sys.stderr)

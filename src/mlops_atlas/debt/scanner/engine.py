@@ -18,10 +18,11 @@ import gc
 import multiprocessing
 import os
 import re
+import signal
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
-from contextlib import ExitStack
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from mlops_atlas.debt.scanner.config import config_keys, is_config_file
@@ -122,6 +123,8 @@ def _start_worker() -> None:
     # Trees hold no reference cycles and die with their file: the cycle collector would
     # only rescan them while they are alive. Collect now and then instead.
     gc.disable()
+    # Ctrl-C is the parent's to handle: it stops the scan and the workers with it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _analyse_batch(task: tuple[Path, list[str], Setup]) -> list[FileResult | None]:
@@ -221,10 +224,8 @@ def load(
             progress(done, total)
 
     jobs = default_jobs() if jobs is None else max(1, jobs)
-    with ExitStack() as stack:
-        pool = None
-        if jobs > 1 and len(python) >= _PARALLEL_FROM:
-            pool = stack.enter_context(_pool(jobs))
+    pool = _pool(jobs) if jobs > 1 and len(python) >= _PARALLEL_FROM else None
+    try:
         for result in _results(root, others, Setup(), pool, tick):
             _merge(facts, result)
         setup = Setup(
@@ -234,6 +235,13 @@ def load(
         for result in _results(root, python, setup, pool, tick):
             _merge(facts, result)
         _second_pass(facts, setup, pool)
+    except BrokenProcessPool:
+        raise ScanError(
+            f"{root}: a worker process of the scan died (out of memory?); try again with --jobs 1"
+        ) from None
+    finally:
+        if pool is not None:  # on Ctrl-C or an error, do not wait for the files queued
+            pool.shutdown(wait=True, cancel_futures=True)
     return facts
 
 

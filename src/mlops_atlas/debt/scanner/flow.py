@@ -323,6 +323,8 @@ class _Analyser:
             return found, False
         score_words = self.score_words
         prediction_files = self.prediction_files
+        # A dotted name can be tainted or a score only if its last part is one's last part.
+        tails = {name.rpartition(".")[2] for name in (*tainted, *scores)}
         stack = [expression]
         while stack:
             node = stack.pop()
@@ -345,7 +347,7 @@ class _Analyser:
                     found |= tainted[name]
                 if name in scores or name in score_words:
                     is_score = True
-            elif kind is ast.Attribute and (tainted or scores or node.attr in score_words):  # type: ignore[attr-defined]
+            elif kind is ast.Attribute and (node.attr in tails or node.attr in score_words):  # type: ignore[attr-defined]
                 name = dotted(node)
                 if name is not None:
                     if taint and name in tainted:

@@ -70,7 +70,7 @@ class Module:
     calls: list[tuple[ast.Call, int]] = field(default_factory=list)
     imports: set[str] = field(default_factory=set)
     by_type: dict[type, list[ast.AST]] = field(default_factory=dict, repr=False)
-    """Node class -> its nodes (all but operators and load/store markers), as :meth:`nodes`."""
+    """Node class -> its nodes, for the classes rules look at, as :meth:`nodes` gives them."""
     groups: dict[tuple[type, ...], list[ast.AST]] = field(default_factory=dict, repr=False)
     _call_names: dict[int, str | None] | None = field(default=None, repr=False)
 
@@ -91,7 +91,12 @@ class Module:
         """Every node of the given types, scope by scope, in source order within each.
 
         Several types at once must be one of the groups the index keeps together.
+
+        Raises:
+            ValueError: The index does not keep nodes of one of these types.
         """
+        if not _KEPT.issuperset(types):
+            raise ValueError(f"the index keeps no {', '.join(t.__name__ for t in types)} nodes")
         if len(types) == 1:
             return self.by_type.get(types[0], [])
         return self.groups[types]
@@ -219,6 +224,12 @@ _GROUPS: tuple[tuple[type, ...], ...] = (
     (ast.FunctionDef, ast.AsyncFunctionDef),
 )
 """The groups of node classes :meth:`Module.nodes` gives in one sequence."""
+_KEPT = frozenset(
+    {ast.Name, ast.Attribute, ast.Constant, ast.Dict, ast.Subscript, ast.Assign, ast.alias,
+     ast.arg, ast.Call, ast.Import, ast.ImportFrom, ast.If, ast.While, ast.IfExp,
+     ast.FunctionDef, ast.AsyncFunctionDef}
+)  # fmt: skip
+"""The node classes :meth:`Module.nodes` gives: those the rules look at."""
 _IN_GROUPS: dict[type, tuple[tuple[type, ...], ...]] = {
     kind: tuple(group for group in _GROUPS if kind in group) for group in _GROUPS for kind in group
 }
@@ -250,12 +261,13 @@ def _index(module: Module) -> list[ast.stmt]:
         while stack:
             node = pop()
             kind = node.__class__
-            bucket = by_type.get(kind)
-            if bucket is None:
-                bucket = by_type[kind] = []
-            bucket.append(node)
-            for group in _IN_GROUPS.get(kind, ()):
-                groups[group].append(node)
+            if kind in _KEPT:
+                bucket = by_type.get(kind)
+                if bucket is None:
+                    bucket = by_type[kind] = []
+                bucket.append(node)
+                for group in _IN_GROUPS.get(kind, ()):
+                    groups[group].append(node)
             if kind in _FLOW_TYPES:
                 flow.append(node)
                 if kind is ast.Call:
