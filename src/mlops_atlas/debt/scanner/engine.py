@@ -35,7 +35,7 @@ from mlops_atlas.debt.scanner.files import (
     read_text,
     walk,
 )
-from mlops_atlas.debt.scanner.flow import same_file
+from mlops_atlas.debt.scanner.iocalls import same_file
 from mlops_atlas.debt.scanner.rules import collect
 from mlops_atlas.debt.scanner.rules.antipatterns import PIPELINE_FILES
 from mlops_atlas.debt.scanner.rules.hygiene import unpinned_requirements

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mlops_atlas.debt.scanner.files import Unreadable, read_text
-from mlops_atlas.debt.scanner.flow import Flow, IOEvent
+from mlops_atlas.debt.scanner.flow import Flow
+from mlops_atlas.debt.scanner.iocalls import IOEvent
 from mlops_atlas.debt.scanner.source import Module, parse_module, where
 
 __all__ = [

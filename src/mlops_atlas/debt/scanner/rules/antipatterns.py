@@ -10,7 +10,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from mlops_atlas.debt.scanner.facts import ModuleFacts, ProjectFacts
-from mlops_atlas.debt.scanner.flow import FIT_METHODS, IOEvent, is_ml_name, same_file
+from mlops_atlas.debt.scanner.flow import FIT_METHODS, is_ml_name
+from mlops_atlas.debt.scanner.iocalls import IOEvent, same_file
 from mlops_atlas.debt.scanner.rules.base import Finding
 from mlops_atlas.debt.scanner.source import Module
 

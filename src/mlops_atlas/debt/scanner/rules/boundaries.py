@@ -6,7 +6,7 @@ import posixpath
 from collections import defaultdict
 
 from mlops_atlas.debt.scanner.facts import ProjectFacts
-from mlops_atlas.debt.scanner.flow import IOEvent
+from mlops_atlas.debt.scanner.iocalls import IOEvent
 from mlops_atlas.debt.scanner.rules.antipatterns import Targets
 from mlops_atlas.debt.scanner.rules.base import Finding
 
