@@ -10,6 +10,10 @@
 
 No one of them sees everything: outputs are a function of inputs, so when only
 ``P(Y | X)`` changes, neither inputs nor outputs move and only labels tell.
+
+Two samples of the same world never read exactly zero on a drift comparator
+(sampling noise, approximate histograms), so :func:`calibrate_thresholds` sets
+each alarm level from readings taken when nothing had shifted.
 """
 
 from __future__ import annotations

@@ -6,7 +6,8 @@ factor and keeps another:
 
 - **covariate shift**: ``P(X)`` changes, ``P(Y | X)`` stays;
 - **label (prior) shift**: ``P(Y)`` changes, ``P(X | Y)`` stays;
-- **concept drift**: ``P(Y | X)`` changes, ``P(X)`` stays (the same inputs now lead to other outcomes).
+- **concept drift**: ``P(Y | X)`` changes, ``P(X)`` stays (the same inputs now lead
+  to other outcomes).
 
 The task is the book's own covariate-shift story: will a free user convert to
 a paid plan? Each class draws ``income`` and ``engagement`` from a Gaussian and

@@ -23,7 +23,7 @@ from mlops_atlas.monitoring.monitors import (
     performance_drop,
     prediction_drift,
 )
-from mlops_atlas.monitoring.shifts import FEATURES, LABEL, SHIFTS, sample_conversions
+from mlops_atlas.monitoring.shifts import CHANNELS, FEATURES, LABEL, SHIFTS, sample_conversions
 from mlops_atlas.validation import compute_statistics
 
 __all__ = ["MONITORS", "MonitoringResult", "features_matrix", "simulate_monitoring"]
@@ -33,9 +33,7 @@ MONITORS = ("input drift", "prediction drift", "delayed labels")
 
 
 def features_matrix(frame: pd.DataFrame) -> np.ndarray:
-    """The model's inputs: the two numbers and a one-hot encoding of the channel."""
-    from mlops_atlas.monitoring.shifts import CHANNELS
-
+    """The model's inputs: the two numbers and a one-hot encoding of the channel (first dropped)."""
     one_hot = (frame["channel"].to_numpy()[:, None] == np.asarray(CHANNELS)).astype(float)
     return np.column_stack([frame[["income", "engagement"]].to_numpy(float), one_hot[:, 1:]])
 

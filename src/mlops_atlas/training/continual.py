@@ -11,7 +11,8 @@ policy may update the model (a "test, then train" stream). Four policies:
 - ``stateful``: *stateful training*: after every batch, continue training the model
   in service on that batch alone (``partial_fit``: one pass over the fresh rows).
 - ``triggered``: retrain from scratch, as ``scheduled`` does, but only when the
-  input-drift monitor of :mod:`mlops_atlas.monitoring` fires on a batch.
+  input-drift monitor of :mod:`mlops_atlas.monitoring` fires on a batch (at its
+  default alarm levels, against the data the model in service was trained on).
 
 Compute is counted as *rows processed*: rows times passes over them. A model
 trained from scratch makes :data:`EPOCHS` passes over its window; a stateful
