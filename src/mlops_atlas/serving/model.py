@@ -164,12 +164,17 @@ def log_model(
     from mlflow.models import infer_signature
 
     inputs = frame[list(FEATURES)]
-    signature = infer_signature(inputs.head(50), pipeline.predict(inputs.head(50)))
     example = {key: _plain(value) for key, value in inputs.iloc[0].to_dict().items()}
     versions = _versions()
     digest = data_sha256(frame)
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", category=FutureWarning)  # MLflow's own deprecations
+        # MLflow's own deprecation notices are not the user's business.
+        warnings.simplefilter("ignore", category=FutureWarning)
+        # The integer columns have no missing values, and the service refuses missing values.
+        warnings.filterwarnings("ignore", "Hint: Inferred schema contains integer", UserWarning)
+        # MLflow also reads scikit-learn's untyped predict(); the signature given is enforced.
+        warnings.filterwarnings("ignore", ".*Any type hint is inferred as AnyType", UserWarning)
+        signature = infer_signature(inputs.head(50), pipeline.predict(inputs.head(50)))
         if mlflow.get_experiment_by_name(experiment) is None:
             mlflow.create_experiment(experiment, artifact_location=artifact_location())
         mlflow.set_experiment(experiment)

@@ -2,8 +2,10 @@
 
 A credential baked into an image or a manifest is readable by anyone who can pull the
 image or read the cluster's objects, and it outlives a rotation. :func:`scan_for_secrets`
-flags the usual shapes: private keys, cloud and forge tokens, credentials in URLs, and
-assignments to names such as ``password`` or ``api_key`` with a literal value.
+flags the usual shapes: private keys, cloud and forge tokens, credentials in URLs,
+assignments to names such as ``password`` or ``api_key`` with a literal value, and
+Kubernetes ``env`` entries with such a name and a written-out value (``valueFrom`` a
+Secret is the right way).
 """
 
 from __future__ import annotations
@@ -30,7 +32,16 @@ PATTERNS: dict[str, re.Pattern[str]] = {
         """
     ),
 }
-"""What a secret looks like, by name."""
+"""What a secret looks like on one line, by name."""
+
+_ENV_VALUE = re.compile(
+    r"""(?imx)
+    ^[ \t-]*name:[ \t]*["']?[\w.-]*(?:password|passwd|secret|token|api[_-]?key|access[_-]?key)
+    [\w.-]*["']?[ \t]*\n
+    [ \t]*value:[ \t]*["']?(?!\$\{)[^\s"']{8,}
+    """
+)
+"""A Kubernetes ``env`` entry whose name says secret and whose value is written out."""
 
 _TEXT_SUFFIXES = {"", ".py", ".txt", ".yaml", ".yml", ".json", ".toml", ".cfg", ".ini", ".env"}
 
@@ -60,7 +71,10 @@ def scan_text(text: str, path: Path = Path("<text>")) -> list[SecretFinding]:
         for kind, pattern in PATTERNS.items():
             if pattern.search(line):
                 findings.append(SecretFinding(path, number, kind))
-    return findings
+    for match in _ENV_VALUE.finditer(text):
+        line = text.count("\n", 0, match.end()) + 1  # the line with the value
+        findings.append(SecretFinding(path, line, "secret in a Kubernetes env value"))
+    return sorted(findings, key=lambda finding: finding.line)
 
 
 def scan_for_secrets(paths: Iterable[Path]) -> list[SecretFinding]:

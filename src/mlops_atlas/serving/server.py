@@ -125,6 +125,8 @@ class ModelServer:
         workers: Worker processes (uvicorn ``--workers``).
         expected_sha256: The model's digest; the service refuses a different model.
         startup_timeout: Seconds to wait for every worker to be ready.
+        require_ready: Wait for the model to be ready (the default); ``False`` waits only
+            until the process answers ``/livez`` (to look at a service that is not ready).
     """
 
     def __init__(
@@ -133,12 +135,14 @@ class ModelServer:
         *,
         workers: int = 1,
         expected_sha256: str | None = None,
-        startup_timeout: float = 90.0,
+        startup_timeout: float = 120.0,
+        require_ready: bool = True,
     ) -> None:
         self.model_dir = Path(model_dir)
         self.workers = workers
         self.expected_sha256 = expected_sha256
         self.startup_timeout = startup_timeout
+        self.require_ready = require_ready
         self.port = 0
         self.process: subprocess.Popen[bytes] | None = None
         self.worker_pids: set[int] = set()
@@ -177,9 +181,11 @@ class ModelServer:
             try:
                 self._wait_ready()
                 break
-            except ServingError:
+            except BaseException as error:  # ServingError, or Ctrl-C while waiting
                 log = self.log_tail()
                 self.stop()
+                if not isinstance(error, ServingError):
+                    raise
                 if "address already in use" not in log or attempt == 2:
                     raise
         self.started_in = time.perf_counter() - started
@@ -222,9 +228,16 @@ class ModelServer:
             if self.process is None or self.process.poll() is not None:
                 raise ServingError(f"the server exited at start:\n{self.log_tail()}")
             self.worker_pids = {int(pid) for pid in _READY.findall(self._log_text())}
-            if len(self.worker_pids) >= self.workers:
-                with contextlib.suppress(OSError, http.client.HTTPException):
-                    if request(self.port, "GET", "/readyz", timeout=2.0).status == 200:
+            with contextlib.suppress(OSError, http.client.HTTPException):
+                if not self.require_ready:
+                    if request(self.port, "GET", "/livez", timeout=2.0).status == 200:
+                        return
+                else:
+                    ready = request(self.port, "GET", "/readyz", timeout=2.0)
+                    reason = str(ready.body.get("reason", ""))
+                    if ready.status == 503 and reason.startswith("model failed"):
+                        raise ServingError(f"the service is alive but not ready: {reason}")
+                    if ready.status == 200 and len(self.worker_pids) >= self.workers:
                         return
             time.sleep(0.05)
         reason = f"after {self.startup_timeout:.0f} s, {len(self.worker_pids)} of "
