@@ -53,7 +53,7 @@ from mlops_atlas.serving import ModelServer, probe_contract, request, sweep
 
 CLIENTS = (1, 4, 16)  # concurrent clients, each with a keep-alive connection
 BATCH = 100  # rows per batched request
-REQUESTS, TIME_CAP = 300, 0.5  # per level: at most 300 requests, at most 0.5 s
+REQUESTS, TIME_CAP = 300, 0.4  # per level: at most 300 requests, at most 0.4 s
 rows = holdout[FEATURES].to_dict("records")
 row = rows[0]
 

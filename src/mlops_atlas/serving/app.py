@@ -1,8 +1,8 @@
 """The prediction service: a FastAPI app that serves one MLflow model, validated by its signature.
 
-This module is self-contained on purpose (FastAPI, pydantic, pandas and MLflow only, nothing
-from ``mlops_atlas``): the packaging step copies it into the container image as ``app.py``,
-so the code tested here is the code the image runs. Start it with::
+This module is self-contained on purpose (FastAPI, pydantic, pandas, PyYAML and skops, not
+even MLflow, nothing from ``mlops_atlas``): the packaging step copies it into the container
+image as ``app.py``, so the code tested here is the code the image runs. Start it with::
 
     MODEL_DIR=path/to/mlflow-model uvicorn mlops_atlas.serving.app:create_app --factory
 
@@ -161,9 +161,7 @@ class _State:
             provenance = self.model_dir / PROVENANCE_FILE
             if provenance.is_file():
                 self.provenance = json.loads(provenance.read_text(encoding="utf-8"))
-            import mlflow.sklearn  # slow to import: only in the loading thread
-
-            self.model = mlflow.sklearn.load_model(str(self.model_dir))
+            self.model = _load_skops(self.model_dir, meta)
             example = (meta.get("metadata") or {}).get("example")
             if example:  # the first prediction pays for lazy initialisation, not a user
                 self.predict([example])
@@ -185,6 +183,23 @@ class _State:
             "predictions": [int(p >= 0.5) for p in probability],
             "probabilities": [round(float(p), 6) for p in probability],
         }
+
+
+def _load_skops(model_dir: Path, meta: dict[str, Any]) -> Any:
+    """Load the scikit-learn model of an MLflow model folder saved in the skops format.
+
+    MLflow 3 saves scikit-learn models with skops by default; skops loads only the types it
+    trusts, where pickle would run whatever the file says. A pickled model is refused. The
+    image then needs scikit-learn and skops, not MLflow.
+    """
+    import skops.io  # slow to import (it imports scikit-learn): only in the loading thread
+
+    flavor = (meta.get("flavors") or {}).get("sklearn") or {}
+    if flavor.get("serialization_format") != "skops":
+        found = flavor.get("serialization_format", "no scikit-learn flavour")
+        raise ValueError(f"only skops-format models are served (this one: {found})")
+    path = model_dir / flavor["pickled_model"]
+    return skops.io.load(path, trusted=flavor.get("skops_trusted_types"))
 
 
 def _read_mlmodel(model_dir: Path) -> dict[str, Any]:

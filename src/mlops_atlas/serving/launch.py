@@ -1,8 +1,10 @@
 """Start the prediction service with uvicorn on loopback; stop it if its parent dies.
 
-``python -m mlops_atlas.serving.launch --port 8000 --workers 2`` serves ``$MODEL_DIR``.
-:class:`~mlops_atlas.serving.server.ModelServer` runs it; the container image runs uvicorn
-directly instead (see :mod:`mlops_atlas.serving.packaging`).
+:class:`~mlops_atlas.serving.server.ModelServer` copies this file and ``app.py`` into a
+folder of their own and runs ``python launch.py --port 8000 --workers 2``, which serves
+``$MODEL_DIR``: the service runs as the standalone ``app.py`` it is in the container image
+(without importing ``mlops_atlas``), and this file needs nothing but uvicorn. The image runs
+uvicorn directly instead (see :mod:`mlops_atlas.serving.packaging`).
 """
 
 from __future__ import annotations
@@ -49,7 +51,7 @@ def main(argv: list[str] | None = None) -> None:
     if parent:
         watch_parent(int(parent))
     uvicorn.run(
-        "mlops_atlas.serving.app:create_app",
+        "app:create_app",  # app.py beside this file, as in the image
         factory=True,
         host="127.0.0.1",
         port=args.port,

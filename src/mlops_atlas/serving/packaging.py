@@ -25,6 +25,7 @@ from mlops_atlas.serving.server import SERVER_ENV
 __all__ = [
     "ANNOTATION_PREFIX",
     "LABEL_PREFIX",
+    "SERVICE_REQUIREMENTS",
     "DeploymentParams",
     "dockerfile",
     "kubernetes_manifests",
@@ -38,6 +39,12 @@ ANNOTATION_PREFIX = "mlops-atlas.example/"
 
 LABEL_PREFIX = "example.mlops-atlas."
 """Prefix of the provenance image labels (the same domain, reversed, as Docker suggests)."""
+
+SERVICE_REQUIREMENTS = (
+    "scikit-learn", "skops", "pandas", "numpy", "scipy",
+    "fastapi", "starlette", "pydantic", "uvicorn", "pyyaml",
+)  # fmt: skip
+"""What the image installs, pinned to the versions the model was trained with: no MLflow."""
 
 _USER = 10001  # a numeric non-root user: Kubernetes can check runAsNonRoot against it
 
@@ -271,7 +278,11 @@ def write_build_context(
     if Path(model_dir).resolve() != target.resolve():
         shutil.rmtree(target, ignore_errors=True)
         shutil.copytree(model_dir, target)
-    requirements = "".join(f"{name}=={version}\n" for name, version in provenance.versions.items())
+    requirements = "".join(
+        f"{name}=={version}\n"
+        for name, version in provenance.versions.items()
+        if name in SERVICE_REQUIREMENTS
+    )
     app_source = Path(service.__file__).read_text(encoding="utf-8")
     return {
         "dockerfile": write_atomically(folder / "Dockerfile", dockerfile(params, provenance)),

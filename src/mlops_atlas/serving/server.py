@@ -1,6 +1,6 @@
 """Run the prediction service as a real server process on loopback, and always stop it.
 
-:class:`ModelServer` starts uvicorn (``python -m mlops_atlas.serving.launch``) in a process
+:class:`ModelServer` starts uvicorn (:mod:`~mlops_atlas.serving.launch`) in a process
 group of its own on a free port of 127.0.0.1, waits until every worker is ready, and
 stops the whole group when its ``with`` block ends: normally, on an exception or on
 Ctrl-C. If the Python process that started it dies without cleaning up, the server
@@ -14,6 +14,7 @@ import http.client
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -26,6 +27,8 @@ from types import TracebackType
 from typing import Any
 
 from mlops_atlas.errors import AtlasError
+from mlops_atlas.serving import app as service_app
+from mlops_atlas.serving import launch
 from mlops_atlas.serving.app import MODEL_DIR_ENV, MODEL_SHA256_ENV
 
 __all__ = ["HOST", "SERVER_ENV", "ModelServer", "Reply", "ServingError", "free_port", "request"]
@@ -34,9 +37,6 @@ HOST = "127.0.0.1"
 """The only address the example's servers listen on."""
 
 SERVER_ENV = {
-    # MLflow's usage telemetry stays off: nothing leaves the machine (or the pod).
-    "MLFLOW_DISABLE_TELEMETRY": "true",
-    "DO_NOT_TRACK": "true",
     # One thread per worker process: processes are the unit of parallelism, and numeric
     # libraries that each start a thread per core would fight over the same cores.
     "OMP_NUM_THREADS": "1",
@@ -148,6 +148,7 @@ class ModelServer:
         self.worker_pids: set[int] = set()
         self.started_in: float = 0.0
         self._log: Path | None = None
+        self._folder: Path | None = None
         self._stopped = False
 
     @property
@@ -192,9 +193,12 @@ class ModelServer:
 
     def _spawn(self) -> None:
         self._stopped = False
-        handle, name = tempfile.mkstemp(prefix="model-server-", suffix=".log")
-        os.close(handle)
-        self._log = Path(name)
+        # The service runs from copies of app.py and launch.py in a folder of their own, as
+        # the standalone file the image runs: no import of mlops_atlas in any worker.
+        self._folder = Path(tempfile.mkdtemp(prefix="model-server-"))
+        for module in (service_app, launch):
+            shutil.copy2(str(module.__file__), self._folder / Path(str(module.__file__)).name)
+        self._log = self._folder / "server.log"
         env = {
             **os.environ,
             **SERVER_ENV,
@@ -203,7 +207,7 @@ class ModelServer:
         }
         if self.expected_sha256:
             env[MODEL_SHA256_ENV] = self.expected_sha256
-        command = [sys.executable, "-m", "mlops_atlas.serving.launch"]
+        command = [sys.executable, str(self._folder / "launch.py")]
         command += ["--port", str(self.port), "--workers", str(self.workers)]
         # A file opened for appending, not a pipe: a full pipe would block the server.
         with self._log.open("ab") as log:
@@ -317,8 +321,9 @@ class ModelServer:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGKILL)
             time.sleep(0.2)
-        if self._log is not None:
-            self._log.unlink(missing_ok=True)
+        if self._folder is not None:
+            shutil.rmtree(self._folder, ignore_errors=True)
+            self._folder = None
             self._log = None
         if self.alive():
             raise ServingError(f"server process group {process.pid} is still running")
