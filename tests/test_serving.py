@@ -477,3 +477,13 @@ def test_mlflow_model_server_answers_as_the_page_says(exported, rows) -> None:
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait(timeout=20)
+
+
+def test_a_pickled_model_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    from mlops_atlas.serving.app import _load_skops
+
+    meta = {"flavors": {"sklearn": {"serialization_format": "cloudpickle", "pickled_model": "x"}}}
+    with pytest.raises(
+        ValueError, match=r"only skops-format models are served \(this one: cloudpickle\)"
+    ):
+        _load_skops(tmp_path, meta)
