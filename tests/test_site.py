@@ -12,7 +12,7 @@ import pytest
 
 from conftest import ROOT, build_site
 
-pytestmark = pytest.mark.site
+pytestmark = [pytest.mark.site, pytest.mark.xdist_group("site")]  # one worker builds the site
 
 
 def test_every_svg_in_the_site_is_self_contained(built_site: Path) -> None:

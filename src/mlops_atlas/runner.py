@@ -16,6 +16,8 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,7 +70,12 @@ def _content_hash(script: Path) -> str:
 
 
 def run_example(
-    name: str, cache_dir: Path, *, folder: Path = EXAMPLES_DIR, timeout: float = 120
+    name: str,
+    cache_dir: Path,
+    *,
+    folder: Path = EXAMPLES_DIR,
+    timeout: float = 120,
+    progress: Callable[[str], None] | None = None,
 ) -> ExampleRun:
     """Run ``folder/NAME.py`` (or reuse the cached run) and return what it showed.
 
@@ -77,6 +84,7 @@ def run_example(
         cache_dir: Where runs are cached, one folder per name and content hash.
         folder: The folder holding the examples.
         timeout: Seconds before the run is stopped and reported as failed.
+        progress: Called with one line when the example really runs (not cached).
 
     Returns:
         The printed output and the figures.
@@ -91,6 +99,8 @@ def run_example(
     target = cache_dir / f"{name}-{_content_hash(script)}"
     manifest = target / "run.json"
     if not manifest.exists():
+        if progress is not None:
+            progress(f"example {name}")
         _execute(name, script, target, timeout)
     record = json.loads(manifest.read_text(encoding="utf-8"))
     return ExampleRun(
@@ -100,16 +110,46 @@ def run_example(
     )
 
 
+_TEMPLATE_LOCK = threading.Lock()
+
+
+def _store_template(folder: Path) -> Path:
+    """An empty MLflow SQLite store with its tables created (made once per cache folder)."""
+    template = folder / "mlflow-template.db"
+    with _TEMPLATE_LOCK:
+        if not template.exists():
+            partial = folder / f".mlflow-template-{os.getpid()}.db"
+            create = (
+                "import sys, mlflow; "
+                "mlflow.MlflowClient(sys.argv[1]).search_experiments(max_results=1)"
+            )
+            result = subprocess.run(
+                [sys.executable, "-c", create, f"sqlite:///{partial.resolve()}"],
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            if result.returncode != 0:
+                partial.unlink(missing_ok=True)
+                tail = "\n".join(result.stderr.strip().splitlines()[-4:])
+                raise ExampleError(f"cannot create an MLflow store for the examples:\n{tail}")
+            partial.replace(template)
+    return template
+
+
 def _execute(name: str, script: Path, target: Path, timeout: float) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=f"{name}-", dir=target.parent) as scratch:
         work = Path(scratch)
         figures = work / "figures"
+        # each run gets a private store, copied from one whose tables MLflow created once:
+        # examples run side by side and never wait for each other's SQLite writes
+        store = work / "mlflow.db"
+        shutil.copyfile(_store_template(target.parent), store)
         env = {
             **os.environ,
             OUTPUT_ENV: str(figures),
-            # one private store for all build runs: MLflow creates its tables once
-            "MLFLOW_TRACKING_URI": f"sqlite:///{target.parent.resolve() / 'mlflow.db'}",
+            "MLFLOW_TRACKING_URI": f"sqlite:///{store.resolve()}",
             "MPLBACKEND": "Agg",
             "PYTHONHASHSEED": "0",
         }

@@ -11,6 +11,7 @@ import logging
 import os
 import re
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,7 +27,7 @@ from mlops_atlas.citations import find_citations
 from mlops_atlas.course import check_courses, load_courses, load_glossary
 from mlops_atlas.diagrams import registry, render_svg
 from mlops_atlas.outputs import write_atomically
-from mlops_atlas.runner import available_examples, run_example
+from mlops_atlas.runner import ExampleRun, available_examples, run_example
 from mlops_atlas.site.shortcodes import DOWNLOADS, PageError, SiteContext
 
 __all__ = [
@@ -37,6 +38,7 @@ __all__ = [
     "front_matter",
     "is_translation",
     "prepare_site",
+    "run_examples",
 ]
 
 CACHE_ENV = "MLOPS_ATLAS_CACHE"
@@ -122,15 +124,15 @@ def prepare_site(
         diagram_paths[name] = site_path
 
     example_pages: dict[str, str] = {}
-    runs = {}
-    figure_paths: dict[str, list[str]] = {}
-    for name in available_examples(examples_dir):
+    names = available_examples(examples_dir)
+    for name in names:
         page = f"examples/{name}.md"
         if not (docs_dir / page).is_file():
             raise PageError(f"example examples/{name}.py has no page: create docs/{page}")
         example_pages[name] = page
-        progress(f"example {name}")
-        runs[name] = run = run_example(name, cache_dir / "examples", folder=examples_dir)
+    runs = run_examples(names, cache_dir / "examples", examples_dir, progress)
+    figure_paths: dict[str, list[str]] = {}
+    for name, run in runs.items():
         figure_paths[name] = []
         for figure in run.figures:
             site_path = f"assets/examples/{name}/{figure.name}"
@@ -193,6 +195,39 @@ def is_translation(page: str) -> bool:
 
 
 _TRANSLATION = re.compile(r"\.[a-z]{2}\.md$")
+
+
+def run_examples(
+    names: list[str],
+    cache_dir: Path,
+    examples_dir: Path,
+    progress: Callable[[str], None] = log.info,
+    workers: int | None = None,
+) -> dict[str, ExampleRun]:
+    """Run the examples (or reuse their cached runs), several at once.
+
+    Each example is a separate process, so they share the cores; the cached
+    ones return at once.
+
+    Args:
+        names: The examples to run.
+        cache_dir: Where runs are cached.
+        examples_dir: The folder of the scripts.
+        progress: Called with one line per example that actually runs.
+        workers: How many run at once (default: the number of cores).
+
+    Returns:
+        Each example's run, in the order of ``names``.
+
+    Raises:
+        ExampleError: The first example that failed, by name order.
+    """
+    with ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:
+        futures = {
+            name: pool.submit(run_example, name, cache_dir, folder=examples_dir, progress=progress)
+            for name in names
+        }
+        return {name: futures[name].result() for name in names}
 
 
 def _first_heading(markdown: str) -> str:
