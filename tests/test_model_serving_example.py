@@ -9,7 +9,8 @@ import pytest
 
 from mlops_atlas.runner import EXAMPLES_DIR
 
-pytestmark = pytest.mark.examples
+# one xdist worker runs the example once for all the tests of this module
+pytestmark = [pytest.mark.examples, pytest.mark.xdist_group("model_serving_example")]
 
 
 @pytest.fixture(scope="module")

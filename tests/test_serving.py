@@ -43,6 +43,9 @@ from mlops_atlas.serving.app import model_digest
 from mlops_atlas.serving.batch import UnsupportedModelError
 from mlops_atlas.serving.loadtest import run_level
 
+# one xdist worker for this module: its tests share one trained model and one server
+pytestmark = pytest.mark.xdist_group("serving")
+
 FEATURES = ["tenure_months", "monthly_charges", "support_calls", "plan"]
 
 
