@@ -490,3 +490,46 @@ def test_a_pickled_model_is_refused_before_it_is_read(tmp_path: Path) -> None:
         ValueError, match=r"only skops-format models are served \(this one: cloudpickle\)"
     ):
         _load_skops(tmp_path, meta)
+
+
+def _gone(pid: int) -> bool:
+    """True once a process has exited (a zombie waiting for its new parent counts as gone)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True
+    return stat.rsplit(")", 1)[1].split()[0] in {"Z", "X"}
+
+
+def test_the_server_stops_itself_when_the_program_that_started_it_is_killed(
+    tmp_path: Path,
+) -> None:
+    import subprocess
+    import sys
+    import textwrap
+    import time
+
+    script = tmp_path / "parent.py"
+    script.write_text(
+        textwrap.dedent(f"""
+            import time
+            from pathlib import Path
+            from mlops_atlas.serving import ModelServer
+            server = ModelServer(Path({str(tmp_path / "no-model")!r}), require_ready=False)
+            server.start()
+            print(server.port, server.process.pid, flush=True)
+            time.sleep(600)
+        """),
+        encoding="utf-8",
+    )
+    parent = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    try:
+        port, launcher = map(int, parent.stdout.readline().split())
+        assert request(port, "GET", "/livez").status == 200
+    finally:
+        parent.kill()  # no cleanup runs in the parent: SIGKILL
+        parent.wait(timeout=30)
+    deadline = time.monotonic() + 60
+    while not _gone(launcher) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _gone(launcher)

@@ -74,7 +74,7 @@ def run_example(
     cache_dir: Path,
     *,
     folder: Path = EXAMPLES_DIR,
-    timeout: float = 120,
+    timeout: float = 420,
     progress: Callable[[str], None] | None = None,
 ) -> ExampleRun:
     """Run ``folder/NAME.py`` (or reuse the cached run) and return what it showed.
@@ -83,7 +83,10 @@ def run_example(
         name: The example's name.
         cache_dir: Where runs are cached, one folder per name and content hash.
         folder: The folder holding the examples.
-        timeout: Seconds before the run is stopped and reported as failed.
+        timeout: Seconds before the run is stopped and reported as failed: a guard against
+            a hang, generous because the build machine's two cores are often shared many
+            times over (the serving example needs about 30 s of CPU, 2 minutes or more
+            when the machine is busy).
         progress: Called with one line when the example really runs (not cached).
 
     Returns:
