@@ -24,11 +24,14 @@ PAGES = [
     "examples/cace/",
     "examples/maturity_teams/",
     "examples/debt_scan/",
+    "examples/model_serving/",
     "architecture/",
+    "architectures/",
     "bibliography/",
     "course/",
     "es/",
     "es/course/",
+    "es/architectures/",
     "es/readings/sculley2015hidden/",
 ]
 SCREENSHOTS = os.environ.get("MLOPS_ATLAS_SCREENSHOTS")  # a folder, to look at the pages by eye
