@@ -83,20 +83,22 @@ def batch_prediction(filename: str) -> None:
 )
 def online_prediction(filename: str) -> None:
     """Clients, a Service, replicas of the model server, an HPA, batch features."""
-    with _diagram("Online prediction: a prediction per request", filename):
+    with _diagram("Online prediction: a prediction per request", filename, direction="TB"):
         users = _node(Users, "clients")
         service = _node(Service, "Service\n(load balancing)")
         with Cluster(
-            "Deployment: replicas of the model server", graph_attr={**_ZONE, "bgcolor": "#eefbf1"}
+            "Deployment: replicas of the model server",
+            graph_attr={**_ZONE, "bgcolor": "#eefbf1", "rank": "same"},
         ):
+            autoscaler = _node(HPA, "autoscaler\n(CPU target)")
             pods = [_node(Pod, f"pod {n}\n(ready)") for n in (1, 2)]
-        autoscaler = _node(HPA, "autoscaler\n(CPU target)")
         features = _node(SQL, "online feature\nstore (optional)")
-        users >> Edge(label="request /\nanswer", **_ANSWER) >> service
+        users >> Edge(label="request / answer", **_ANSWER) >> service
         for pod in pods:
             service >> Edge(**_ANSWER) >> pod
             pod >> Edge(style="dashed", color="#888888") >> features
-        autoscaler >> Edge(label="adds or removes pods", **_WATCH) >> pods[-1]
+        autoscaler >> Edge(label="adds or\nremoves pods", constraint="false", **_WATCH) >> pods[-1]
+        _legend(("answers users", _ANSWER), ("reads features", _COPY), ("scales", _WATCH))
 
 
 @register(
