@@ -203,7 +203,7 @@ def canary_release(filename: str) -> None:
     "huyen2022-ab-test",
     title=(
         "A/B test (Huyen, ch. 9): users are split at random between two models, both "
-        "answer, and a statistical test on a product metric decides."
+        "answer, and a statistical test on the outcomes decides."
     ),
     reading="huyen2022designing",
 )
