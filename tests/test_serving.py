@@ -522,13 +522,15 @@ def test_the_server_stops_itself_when_the_program_that_started_it_is_killed(
         """),
         encoding="utf-8",
     )
-    parent = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
-    try:
-        port, launcher = map(int, parent.stdout.readline().split())
-        assert request(port, "GET", "/livez").status == 200
-    finally:
-        parent.kill()  # no cleanup runs in the parent: SIGKILL
-        parent.wait(timeout=30)
+    with subprocess.Popen(
+        [sys.executable, str(script)], stdout=subprocess.PIPE, text=True
+    ) as parent:
+        try:
+            port, launcher = map(int, parent.stdout.readline().split())
+            assert request(port, "GET", "/livez").status == 200
+        finally:
+            parent.kill()  # no cleanup runs in the parent: SIGKILL
+            parent.wait(timeout=30)
     deadline = time.monotonic() + 60
     while not _gone(launcher) and time.monotonic() < deadline:
         time.sleep(0.2)
