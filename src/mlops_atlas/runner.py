@@ -31,6 +31,15 @@ EXAMPLES_DIR = Path(__file__).resolve().parents[2] / "examples"
 
 _LIBRARY = Path(__file__).resolve().parent
 
+TIMEOUT_ENV = "MLOPS_ATLAS_EXAMPLE_TIMEOUT"
+"""Environment variable: seconds an example may run before it is stopped."""
+
+DEFAULT_TIMEOUT = 600.0
+
+DOWNLOAD_SUFFIXES = (".yaml",)
+"""Files an example writes at the top of its output folder that its page offers as downloads
+(a compiled pipeline, a manifest)."""
+
 
 class ExampleError(AtlasError):
     """An example is missing or failed; the message names it and shows its error."""
@@ -44,11 +53,13 @@ class ExampleRun:
         name: The example's name (its file name without ``.py``).
         stdout: Everything it printed.
         figures: Its figure files (SVG), sorted by name.
+        downloads: Files it wrote for the reader to take away (``*.yaml``), sorted by name.
     """
 
     name: str
     stdout: str
     figures: tuple[Path, ...]
+    downloads: tuple[Path, ...] = ()
 
 
 def available_examples(folder: Path = EXAMPLES_DIR) -> list[str]:
@@ -74,7 +85,7 @@ def run_example(
     cache_dir: Path,
     *,
     folder: Path = EXAMPLES_DIR,
-    timeout: float = 420,
+    timeout: float | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> ExampleRun:
     """Run ``folder/NAME.py`` (or reuse the cached run) and return what it showed.
@@ -83,14 +94,13 @@ def run_example(
         name: The example's name.
         cache_dir: Where runs are cached, one folder per name and content hash.
         folder: The folder holding the examples.
-        timeout: Seconds before the run is stopped and reported as failed: a guard against
-            a hang, generous because the build machine's two cores are often shared many
-            times over (the serving example needs about 30 s of CPU, 2 minutes or more
-            when the machine is busy).
+        timeout: Seconds before the run is stopped and reported as failed (default
+            ``$MLOPS_ATLAS_EXAMPLE_TIMEOUT``, else 600: a guard against a hang, generous
+            because a busy machine slows every example at once).
         progress: Called with one line when the example really runs (not cached).
 
     Returns:
-        The printed output and the figures.
+        The printed output, the figures and the downloads.
 
     Raises:
         ExampleError: The script does not exist, fails, or runs out of time.
@@ -104,12 +114,14 @@ def run_example(
     if not manifest.exists():
         if progress is not None:
             progress(f"example {name}")
-        _execute(name, script, target, timeout)
+        limit = timeout or float(os.environ.get(TIMEOUT_ENV) or DEFAULT_TIMEOUT)
+        _execute(name, script, target, limit)
     record = json.loads(manifest.read_text(encoding="utf-8"))
     return ExampleRun(
         name=name,
         stdout=record["stdout"],
         figures=tuple(target / figure for figure in record["figures"]),
+        downloads=tuple(target / file for file in record.get("downloads", [])),
     )
 
 
@@ -171,10 +183,12 @@ def _execute(name: str, script: Path, target: Path, timeout: float) -> None:
         if result.returncode != 0:
             tail = "\n".join(result.stderr.strip().splitlines()[-8:])
             raise ExampleError(f"example {name!r} failed (exit {result.returncode}):\n{tail}")
-        shown = sorted(path.name for path in figures.glob("*.svg")) if figures.exists() else []
+        written = sorted(figures.iterdir()) if figures.exists() else []
+        shown = [path.name for path in written if path.suffix == ".svg"]
+        downloads = [path.name for path in written if path.suffix in DOWNLOAD_SUFFIXES]
         target.mkdir(parents=True, exist_ok=True)
-        for figure in shown:
-            shutil.copy2(figures / figure, target / figure)
-        record = {"stdout": result.stdout, "figures": shown}
+        for file in shown + downloads:
+            shutil.copy2(figures / file, target / file)
+        record = {"stdout": result.stdout, "figures": shown, "downloads": downloads}
         # written last: a run folder without run.json is incomplete and is redone
         (target / "run.json").write_text(json.dumps(record, indent=1), encoding="utf-8")
