@@ -21,9 +21,13 @@ PAGES = [
     "readings/baylor2017tfx/",
     "readings/kreuzberger2023machine/",
     "readings/mlops-maturity-models/",
+    "readings/huyen2022designing/",
     "examples/cace/",
     "examples/maturity_teams/",
     "examples/debt_scan/",
+    "examples/baselines/",
+    "examples/distribution_shifts/",
+    "examples/continual_learning/",
     "examples/model_serving/",
     "architecture/",
     "architectures/",
@@ -33,6 +37,8 @@ PAGES = [
     "es/course/",
     "es/architectures/",
     "es/readings/sculley2015hidden/",
+    "es/readings/huyen2022designing/",
+    "es/examples/distribution_shifts/",
 ]
 SCREENSHOTS = os.environ.get("MLOPS_ATLAS_SCREENSHOTS")  # a folder, to look at the pages by eye
 
