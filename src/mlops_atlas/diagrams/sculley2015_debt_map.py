@@ -9,7 +9,7 @@ from diagrams.programming.flowchart import Document, Inspection, PredefinedProce
 
 from mlops_atlas.diagrams.render import register
 
-# Links are relative to where the SVG is served: assets/diagrams/<name>.svg.
+# Links are relative to where the SVG is served: generated/diagrams/<name>.svg.
 _EXAMPLE = "../../examples/{}/"
 _SCAN = "../../examples/debt_scan/#{}"
 _READING = "../../readings/sculley2015hidden/"
