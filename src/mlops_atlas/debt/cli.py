@@ -3,38 +3,87 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
+import time
 from pathlib import Path
 
 __all__ = ["register"]
 
 
 def _weight(text: str) -> tuple[str, float]:
+    """``RULE=N`` with a known rule and a finite number N >= 0.
+
+    Raises:
+        UsageError: Anything else; the one-line message names the accepted values.
+    """
+    from mlops_atlas.debt.scanner.rules import RULES
+    from mlops_atlas.errors import UsageError
+
     rule, sep, value = text.partition("=")
+    known = sorted(r.id for r in RULES)
+    if not sep:
+        raise UsageError(f"--weight {text}: expected RULE=N, such as configuration=2")
+    if rule not in known:
+        raise UsageError(f"--weight {text}: unknown rule {rule!r}; rules: {', '.join(known)}")
     try:
-        if not sep:
-            raise ValueError
-        return rule, float(value)
+        weight = float(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected RULE=NUMBER, got {text!r}") from None
+        weight = math.nan
+    if not math.isfinite(weight) or weight < 0:
+        raise UsageError(
+            f"--weight {text}: N must be a finite number >= 0 (such as 0, 1 or 2.5), got {value!r}"
+        )
+    return rule, weight
+
+
+class _Progress:
+    """``scanning: 1234/5678 files`` on one line of a terminal, ten times a second at most."""
+
+    def __init__(self) -> None:
+        self.shown = 0.0
+
+    def clear(self) -> None:
+        """Leave the line clean (the scan is over, or was interrupted)."""
+        if self.shown:
+            print("\r\033[K", end="", file=sys.stderr, flush=True)
+            self.shown = 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if done == total:
+            self.clear()
+        elif now - self.shown >= 0.1:
+            self.shown = now
+            print(f"\rscanning: {done:,}/{total:,} files", end="", file=sys.stderr, flush=True)
+
+
+def _jobs(text: str) -> int:
+    try:
+        jobs = int(text)
+    except ValueError:
+        jobs = 0
+    if jobs < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {text!r}")
+    return jobs
 
 
 def _scan(args: argparse.Namespace) -> int:
     from mlops_atlas.debt.scanner import ScanError, render, scan
     from mlops_atlas.errors import UsageError
 
-    progress = None
-    if sys.stderr.isatty() and args.format == "table":
+    progress = _Progress() if sys.stderr.isatty() else None
 
-        def progress(done: int, total: int) -> None:
-            if done == total or done % 50 == 0:
-                end = "\n" if done == total else ""
-                print(f"\rreading files: {done}/{total}", end=end, file=sys.stderr, flush=True)
-
+    weights = dict(_weight(text) for text in args.weight)
     try:
-        report = scan(args.path, exclude=args.exclude, weights=dict(args.weight), progress=progress)
+        report = scan(
+            args.path, exclude=args.exclude, weights=weights, progress=progress, jobs=args.jobs
+        )
     except (ScanError, ValueError) as error:
         raise UsageError(str(error)) from None
+    finally:
+        if progress is not None:
+            progress.clear()
     print(render(report, args.format, limit=args.limit or None), end="")
     for problem in report.unreadable:
         print(f"mlops-atlas: skipped {problem}", file=sys.stderr)
@@ -81,7 +130,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--weight",
         action="append",
         default=[],
-        type=_weight,
         metavar="RULE=N",
         help="weight of a rule in its section's score (default 1 each; repeatable)",
     )
@@ -91,5 +139,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default=20,
         metavar="N",
         help="findings shown per rule in table and markdown (0: all; JSON always has all)",
+    )
+    scan.add_argument(
+        "--jobs",
+        type=_jobs,
+        default=None,
+        metavar="N",
+        help="processes that read files in parallel (default: every core; the report is the same)",
     )
     scan.set_defaults(run=_scan)

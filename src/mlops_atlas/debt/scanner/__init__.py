@@ -7,7 +7,7 @@ and a weighted score per section. Rules are defined in :mod:`~mlops_atlas.debt.s
 and on the page *Debt scanner* of the site.
 """
 
-from mlops_atlas.debt.scanner.project import ScanError, Unreadable
+from mlops_atlas.debt.scanner.files import ScanError, Unreadable
 from mlops_atlas.debt.scanner.report import SECTIONS, ScanReport, SectionScore, render, scan
 from mlops_atlas.debt.scanner.rules import RULES, Finding, RuleResult
 

@@ -7,14 +7,26 @@ sections gets the weighted mean of its rules' scores (equal weights unless told 
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from mlops_atlas.debt.scanner.project import Unreadable, load_project
+from mlops_atlas.debt.scanner.config import MAX_CONFIG_NODES, MAX_YAML_ALIASES
+from mlops_atlas.debt.scanner.engine import load
+from mlops_atlas.debt.scanner.files import MAX_BYTES, Unreadable
 from mlops_atlas.debt.scanner.rules import RULES, RuleResult, run_rules
 
-__all__ = ["SECTIONS", "SITE", "ScanReport", "SectionScore", "definition", "render", "scan"]
+__all__ = [
+    "LIMITS",
+    "SECTIONS",
+    "SITE",
+    "ScanReport",
+    "SectionScore",
+    "definition",
+    "render",
+    "scan",
+]
 
 SECTIONS: dict[int, str] = {
     2: "Complex Models Erode Boundaries",
@@ -29,6 +41,19 @@ cannot be seen in code alone: see the feedback-loop simulation)."""
 
 SITE = "http://127.0.0.1:8000/"
 """Where ``python3 dev.py serve`` serves the site; reports link rules to their definitions there."""
+
+
+LIMITS: dict[str, int] = {
+    "max_bytes_per_file": MAX_BYTES,
+    "max_yaml_aliases": MAX_YAML_ALIASES,
+    "max_config_values": MAX_CONFIG_NODES,
+}
+"""What the scanner will read at most; a file beyond a limit is listed as not scanned."""
+
+_LIMITS_LINE = (
+    "Limits: at most 1 MB read per file, regular files only, links only inside the folder, "
+    f"{MAX_YAML_ALIASES} YAML aliases per configuration file."
+)
 
 
 def definition(rule_id: str) -> str:
@@ -117,6 +142,7 @@ class ScanReport:
                 for r in self.rules
             ],
             "unreadable": [asdict(u) for u in self.unreadable],
+            "limits": LIMITS,
         }
 
 
@@ -137,6 +163,7 @@ def scan(
     exclude: Sequence[str] = (),
     weights: Mapping[str, float] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    jobs: int | None = None,
 ) -> ScanReport:
     r"""Scan a project for the technical debt of Sculley et al. (2015) that code can show.
 
@@ -147,13 +174,15 @@ def scan(
         exclude: Glob patterns of relative paths to leave out, e.g. ``"tests/fixtures/*"``.
         weights: Rule id -> weight in its section's score (default 1 for every rule).
         progress: Called as ``progress(done, total)`` while files are read.
+        jobs: Processes that analyse files in parallel (default: every core; 1 runs in this
+            process). The report is the same whatever the number.
 
     Returns:
         The report; files that could not be read are in ``unreadable``.
 
     Raises:
         ScanError: ``root`` does not exist or is not a folder.
-        ValueError: A weight names an unknown rule or is negative.
+        ValueError: A weight names an unknown rule, or is negative, infinite or NaN.
 
     Example:
         >>> import pathlib, tempfile
@@ -170,18 +199,21 @@ def scan(
     for rule_id, weight in weights.items():
         if rule_id not in known:
             raise ValueError(f"unknown rule {rule_id!r}; rules: {', '.join(sorted(known))}")
-        if weight < 0:
-            raise ValueError(f"weight of {rule_id} must not be negative (got {weight})")
-    project = load_project(root, exclude=exclude, progress=progress)
-    results = run_rules(project)
+        if not (isinstance(weight, int | float) and math.isfinite(weight) and weight >= 0):
+            raise ValueError(
+                f"weight of {rule_id} must be a finite number >= 0 (such as 0, 1 or 2.5), "
+                f"got {weight!r}"
+            )
+    facts = load(root, exclude=exclude, jobs=jobs, progress=progress)
+    results = run_rules(facts)
     return ScanReport(
         root=str(root),
-        files=len(project.files),
-        python_files=len(project.modules),
-        code_lines=sum(m.code_lines for m in project.modules.values()),
+        files=len(facts.files),
+        python_files=len(facts.modules),
+        code_lines=sum(m.code_lines for m in facts.modules.values()),
         rules=results,
         sections=_sections(results, weights),
-        unreadable=sorted(project.unreadable, key=lambda u: u.file),
+        unreadable=sorted(facts.unreadable, key=lambda u: u.file),
     )
 
 
@@ -255,6 +287,7 @@ def _table(report: ScanReport, limit: int | None) -> str:
     if report.unreadable:
         lines += ["", f"Not scanned ({len(report.unreadable)} files):"]
         lines += [f"  {u}" for u in report.unreadable]
+        lines.append(_LIMITS_LINE)
     return "\n".join(lines) + "\n"
 
 
@@ -293,4 +326,5 @@ def _markdown(report: ScanReport, limit: int | None) -> str:
         lines += [
             f"- `{u.file}{f':{u.line}' if u.line else ''}`: {u.reason}" for u in report.unreadable
         ]
+        lines += ["", _LIMITS_LINE]
     return "\n".join(lines) + "\n"
