@@ -281,7 +281,9 @@ def test_label_is_expected_in_training_but_not_serving() -> None:
 
 
 def test_unknown_environment_is_refused() -> None:
-    with pytest.raises(SchemaError, match=r"^Environment SERVING not found in the schema\.$"):
+    with pytest.raises(
+        SchemaError, match=r"^Environment SERVING not found in the schema\. Declared: none; "
+    ):
         check(TRAIN, schema_of(TRAIN), environment="SERVING")
 
 

@@ -1,4 +1,4 @@
-"""``mlops-atlas validate``: infer a schema from a CSV, check a CSV against it.
+"""``mlops-atlas validate``: infer a schema from a CSV or Parquet file, check a batch against it.
 
 Exit status of ``validate check``: 0 when the batch is clean, 1 when there is an
 anomaly (drift over its threshold included), 2 for unusable input.
@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
+import re
 import sys
 from pathlib import Path
 
@@ -39,7 +41,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     schema.add_argument(
-        "data", type=Path, metavar="TRAIN.csv", help="training data (CSV with a header)"
+        "data", type=Path, metavar="TRAIN.csv", help="training data (CSV with a header, or Parquet)"
     )
     schema.add_argument(
         "-o",
@@ -62,7 +64,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     check = commands.add_parser(
         "check",
-        help="validate a CSV against a schema (and, with --baseline, measure drift)",
+        help="validate a CSV or Parquet file against a schema (and, with --baseline, measure drift)",
         epilog=(
             "examples:\n"
             "  mlops-atlas validate check serving.csv --schema schema.pbtxt --environment SERVING\n"
@@ -72,7 +74,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    check.add_argument("data", type=Path, metavar="DATA.csv", help="the batch to check")
+    check.add_argument(
+        "data", type=Path, metavar="DATA.csv", help="the batch to check (CSV or Parquet)"
+    )
     check.add_argument("--schema", type=Path, required=True, help="schema.pbtxt (TFDV text format)")
     check.add_argument(
         "--baseline", type=Path, metavar="PREVIOUS.csv", help="previous batch, for drift"
@@ -99,37 +103,69 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def read_csv(path: Path) -> pd.DataFrame:
-    """Read a CSV with nullable dtypes (an int column with empty cells stays INT).
+    """Read a CSV or Parquet file (see :func:`~mlops_atlas.validation.sources.read_table`).
 
     Raises:
         UsageError: One line naming the file when it cannot be read.
     """
-    from mlops_atlas.errors import UsageError
+    from mlops_atlas.validation.sources import read_table
 
-    try:
-        return pd.read_csv(path, dtype_backend="numpy_nullable")
-    except FileNotFoundError:
-        raise UsageError(f"{path}: no such file") from None
-    except pd.errors.EmptyDataError:
-        raise UsageError(
-            f"{path}: the file is empty (a CSV with a header row is expected)"
-        ) from None
-    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as error:
-        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise UsageError(f"{path}: cannot read the CSV ({first})") from None
+    return read_table(path)
 
 
-def _first_non_number(column: pd.Series) -> tuple[int, str] | None:
-    """Line and text of the first cell that is not a number, in a column mostly of numbers."""
+_INT_TEXT = re.compile(r"\s*[+-]?[0-9]+\s*")
+_NUMBER_TEXT = re.compile(
+    r"\s*[+-]?(?:[0-9]+\.?[0-9]*(?:[eE][+-]?[0-9]+)?|\.[0-9]+(?:[eE][+-]?[0-9]+)?|inf|infinity|nan)\s*",
+    re.IGNORECASE,
+)
+_INT64_RANGE = "-9223372036854775808 to 9223372036854775807"
+
+
+def _kind_of_text(text: str) -> str:
+    """``"number"``, ``"big-int"`` (an integer outside int64) or ``"text"``."""
+    if _INT_TEXT.fullmatch(text):
+        return "number" if -(2**63) <= int(text) < 2**63 else "big-int"
+    return "number" if _NUMBER_TEXT.fullmatch(text) else "text"
+
+
+def _first_non_number(column: pd.Series) -> tuple[int, str, str] | None:
+    """Line, text and kind of the first cell that breaks a column of numbers.
+
+    A column read as text although most of its cells are numbers has either a cell
+    that is not a number (kind ``"text"``) or an integer too large for int64 (kind
+    ``"big-int"``: pandas keeps such a column as text). Columns mostly of text are
+    left alone: they are text columns.
+    """
     present = column.dropna()
     if present.empty or pd.api.types.is_numeric_dtype(present):
         return None
-    numbers = pd.to_numeric(present.astype(str), errors="coerce")
-    bad = numbers.isna()
-    if bad.all() or bad.mean() > 0.5:
+    counts = present.astype(str).value_counts(sort=False)
+    kinds = {value: _kind_of_text(value) for value in counts.index}
+    numbers = sum(int(n) for value, n in counts.items() if kinds[value] != "text")
+    if numbers * 2 < len(present):
         return None
-    index = bad.idxmax()
-    return int(index) + 2, str(present[index])  # line 1 is the header
+    bad = {value for value, kind in kinds.items() if kind != "number"}
+    if not bad:
+        return None
+    index = present.astype(str).isin(bad).idxmax()
+    text = str(present[index])
+    return int(index) + 2, text, kinds[text]  # line 1 is the header
+
+
+def _describe_bad_cell(name: str, line: int, text: str, kind: str) -> str:
+    if kind == "big-int":
+        return (
+            f"column '{name}', line {line}: {text.strip()} is an integer too large for int64 "
+            f"({_INT64_RANGE})"
+        )
+    return f"column '{name}', line {line}: '{text}' is not a number"
+
+
+def _finite_threshold(option: str, value: float | None) -> None:
+    from mlops_atlas.errors import UsageError
+
+    if value is not None and not (math.isfinite(value) and value >= 0):
+        raise UsageError(f"{option} must be a finite number >= 0, not {value}")
 
 
 def _statistics(path: Path, frame: pd.DataFrame):
@@ -163,8 +199,13 @@ def _schema(args: argparse.Namespace) -> int:
             )
         bad = _first_non_number(frame[name])
         if bad:
+            fix = (
+                "make the column text (every cell) or fix the cell"
+                if bad[2] == "big-int"
+                else "fix the cell"
+            )
             raise UsageError(
-                f"{args.data}: column '{name}', line {bad[0]}: '{bad[1]}' is not a number, unlike the column's other values; fix the cell"
+                f"{args.data}: {_describe_bad_cell(name, *bad)}, unlike the column's other values; {fix}"
             )
     schema = infer_schema(_statistics(args.data, frame))
     if args.label:
@@ -197,8 +238,8 @@ def _check(args: argparse.Namespace) -> int:
         raise UsageError(
             "--categorical-threshold/--numeric-threshold measure drift: add --baseline PREVIOUS.csv"
         )
-    if any(value is not None and value < 0 for value in thresholds):
-        raise UsageError("drift thresholds must be >= 0")
+    _finite_threshold("--categorical-threshold", args.categorical_threshold)
+    _finite_threshold("--numeric-threshold", args.numeric_threshold)
     try:
         schema = load_schema(args.schema)
     except SchemaError as error:
@@ -221,12 +262,17 @@ def _check(args: argparse.Namespace) -> int:
             if bad:
                 kind = schema_pb2.FeatureType.Name(declared[name])
                 print(
-                    f"note: {args.data}: column '{name}', line {bad[0]}: '{bad[1]}' is not a number (the schema says {kind})",
+                    f"note: {args.data}: {_describe_bad_cell(name, *bad)} (the schema says {kind})",
                     file=sys.stderr,
                 )
     previous = None
     if args.baseline is not None:
-        previous = _statistics(args.baseline, read_csv(args.baseline))
+        baseline = read_csv(args.baseline)
+        if baseline.empty:
+            raise UsageError(
+                f"{args.baseline}: the baseline has no rows, so there is nothing to measure drift against; give the previous batch's data"
+            )
+        previous = _statistics(args.baseline, baseline)
     try:
         result = validate_statistics(
             _statistics(args.data, frame),
@@ -235,9 +281,7 @@ def _check(args: argparse.Namespace) -> int:
             previous_statistics=previous,
         )
     except SchemaError as error:
-        raise UsageError(
-            f"{args.schema}: {error} Declare it with 'mlops-atlas validate schema --label ...' or choose another."
-        ) from None
+        raise UsageError(f"{args.schema}: {error}") from None
     drift: dict[str, dict[str, object]] = {}
     for measurement in result.measurements:
         current = drift.get(measurement.feature)
