@@ -59,12 +59,13 @@ def test_histogram_has_ten_equal_buckets_between_finite_min_and_max() -> None:
     assert all(high - low == pytest.approx(1.0) for low, high, _ in regular)
     assert histogram.buckets[0] == (-np.inf, -np.inf, 1.0)
     assert histogram.buckets[-1] == (np.inf, np.inf, 2.0)
-    assert histogram.total == 7
+    assert histogram.total == pytest.approx(7)
 
 
 def test_constant_column_gets_one_point_bucket() -> None:
     histogram = compute_statistics(pd.DataFrame({"v": [5, 5, 5]}))["v"].histogram
-    assert histogram.buckets == ((5.0, 5.0, 3.0),)
+    ((low, high, count),) = histogram.buckets  # TFDV sums 1,000 quantile buckets: ~3
+    assert (low, high, count) == (5.0, 5.0, pytest.approx(3.0))
 
 
 def test_booleans_are_ints_as_tf_example_stores_them() -> None:

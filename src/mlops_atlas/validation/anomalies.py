@@ -386,7 +386,8 @@ def _compare(
                 f"The Linfty distance {between} is {_six(distance)} (up to six significant digits), above the threshold {_six(linf.threshold)}. The feature value with maximum difference is: {value}",
             )
     if jsd is not None:
-        divergence = jensen_shannon_divergence(stats, control)
+        source = schema_pb2.HistogramSelection.Type.Name(jsd.source.type)
+        divergence = jensen_shannon_divergence(stats, control, source)
         if divergence is None:
             return  # TFDV logs a warning and records nothing
         result.measurements.append(

@@ -8,9 +8,13 @@ is encoded as ``tf.train.Example`` would store it, as an ``INT`` 0/1 (and then g
 nulls after pandas is converted to Arrow.
 
 The standard histogram has 10 equal-width buckets between the finite minimum and
-maximum (``np.linspace(min, max, 11)`` as TFDV's ``generate_equi_width_histogram``), a
-single point bucket when they are equal, and ``(-inf, -inf)`` / ``(inf, inf)`` buckets
-for infinities. Our counts are exact; TFDV interpolates them from a quantiles sketch.
+maximum, a single point bucket when they are equal, and ``(-inf, -inf)`` / ``(inf, inf)``
+buckets for infinities. Its counts are derived as TFDV derives them, from 1,000
+quantiles (see :mod:`~mlops_atlas.validation.histograms`), not counted directly: an
+integer on an inner edge belongs to the bucket on its left, and that is what makes the
+drift comparator's Jensen-Shannon divergence on integer features agree with TFDV's.
+The quantiles histogram (10 equal-mass buckets) and the median come from the same
+quantiles.
 """
 
 from __future__ import annotations
@@ -21,8 +25,10 @@ import numpy as np
 import pandas as pd
 
 from mlops_atlas.errors import AtlasError
+from mlops_atlas.validation.histograms import NUM_HISTOGRAM_BUCKETS, Histogram, tfdv_histograms
 
 __all__ = [
+    "NUM_HISTOGRAM_BUCKETS",
     "DatasetStatistics",
     "FeatureStatistics",
     "Histogram",
@@ -30,30 +36,9 @@ __all__ = [
     "compute_statistics",
 ]
 
-NUM_HISTOGRAM_BUCKETS = 10
-"""TFDV's ``StatsOptions.num_histogram_buckets`` default."""
-
 
 class StatisticsError(AtlasError, ValueError):
     """A column cannot be summarised (mixed value types); the message names the column."""
-
-
-@dataclass(frozen=True)
-class Histogram:
-    """A histogram as TFDV stores it: buckets ``(low, high, count)`` and a NaN count.
-
-    Attributes:
-        buckets: ``(low, high, count)`` triples in order; point and infinite buckets included.
-        num_nan: NaN values not in any bucket (always 0 here: NaN counts as missing).
-    """
-
-    buckets: tuple[tuple[float, float, float], ...]
-    num_nan: float = 0.0
-
-    @property
-    def total(self) -> float:
-        """Sum of the bucket counts."""
-        return float(sum(count for _, _, count in self.buckets))
 
 
 @dataclass(frozen=True)
@@ -74,6 +59,8 @@ class FeatureStatistics:
         num_pos_inf: ``+inf`` values (FLOAT).
         num_neg_inf: ``-inf`` values (FLOAT).
         histogram: The standard 10-bucket histogram (numeric), else ``None``.
+        quantiles: The 10-bucket quantiles histogram (numeric), else ``None``.
+        median: The median, as TFDV reads it off its quantiles (numeric), else ``None``.
         unique: Distinct values (STRING), else ``None``.
         value_counts: Value → count for STRING columns, most frequent first.
     """
@@ -91,6 +78,8 @@ class FeatureStatistics:
     num_pos_inf: int = 0
     num_neg_inf: int = 0
     histogram: Histogram | None = None
+    quantiles: Histogram | None = None
+    median: float | None = None
     unique: int | None = None
     value_counts: dict[str, int] = field(default_factory=dict)
 
@@ -183,28 +172,18 @@ def _numeric(name: str, kind: str, column: pd.Series) -> FeatureStatistics:
         num_nan=num_nan,
         num_pos_inf=pos_inf,
         num_neg_inf=neg_inf,
-        histogram=_standard_histogram(finite, pos_inf, neg_inf),
+        **_histograms(present, finite, pos_inf),
     )
 
 
-def _standard_histogram(finite: np.ndarray, pos_inf: int, neg_inf: int) -> Histogram:
-    buckets: list[tuple[float, float, float]] = []
-    if neg_inf:
-        buckets.append((-np.inf, -np.inf, float(neg_inf)))
-    if finite.size:
-        low, high = float(finite.min()), float(finite.max())
-        if low == high:
-            buckets.append((low, low, float(finite.size)))
-        else:
-            edges = np.linspace(low, high, NUM_HISTOGRAM_BUCKETS + 1)
-            counts, _ = np.histogram(finite, bins=edges)
-            buckets.extend(
-                (float(edges[i]), float(edges[i + 1]), float(counts[i]))
-                for i in range(NUM_HISTOGRAM_BUCKETS)
-            )
-    if pos_inf:
-        buckets.append((np.inf, np.inf, float(pos_inf)))
-    return Histogram(tuple(buckets))
+def _histograms(present: np.ndarray, finite: np.ndarray, pos_inf: int) -> dict[str, object]:
+    values, counts = np.unique(present, return_counts=True)
+    finite_min = float(finite.min()) if finite.size else np.inf
+    finite_max = float(finite.max()) if finite.size else -np.inf
+    standard, quantiles, median = tfdv_histograms(
+        values, counts.astype(np.float64), finite_min, finite_max, float(pos_inf)
+    )
+    return {"histogram": standard, "quantiles": quantiles, "median": median}
 
 
 def _categorical(name: str, column: pd.Series) -> FeatureStatistics:
