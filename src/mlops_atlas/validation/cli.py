@@ -1,5 +1,8 @@
 """``mlops-atlas validate``: infer a schema from a CSV or Parquet file, check a batch against it.
 
+Files are read in chunks of ``--chunk-rows`` rows, so memory does not grow with the
+file (:func:`~mlops_atlas.validation.sources.stream_statistics`).
+
 Exit status of ``validate check``: 0 when the batch is clean, 1 when there is an
 anomaly (drift over its threshold included), 2 for unusable input.
 """
@@ -60,6 +63,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     schema.add_argument(
         "--yaml", action="store_true", help="also print a readable YAML view of the schema"
     )
+    _chunk_option(schema)
     schema.set_defaults(run=_schema)
 
     check = commands.add_parser(
@@ -99,11 +103,24 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     check.add_argument(
         "--json", action="store_true", help="print one JSON object instead of tables"
     )
+    _chunk_option(check)
     check.set_defaults(run=_check)
 
 
+def _chunk_option(parser: argparse.ArgumentParser) -> None:
+    from mlops_atlas.validation.sources import DEFAULT_CHUNK_ROWS
+
+    parser.add_argument(
+        "--chunk-rows",
+        type=int,
+        default=DEFAULT_CHUNK_ROWS,
+        metavar="N",
+        help=f"rows read at a time; memory grows with N, not with the file (default {DEFAULT_CHUNK_ROWS:,})",
+    )
+
+
 def read_csv(path: Path) -> pd.DataFrame:
-    """Read a CSV or Parquet file (see :func:`~mlops_atlas.validation.sources.read_table`).
+    """Read a whole CSV or Parquet file (see :func:`~mlops_atlas.validation.sources.read_table`).
 
     Raises:
         UsageError: One line naming the file when it cannot be read.
@@ -128,37 +145,51 @@ def _kind_of_text(text: str) -> str:
     return "number" if _NUMBER_TEXT.fullmatch(text) else "text"
 
 
-def _first_non_number(column: pd.Series) -> tuple[int, str, str] | None:
-    """Line, text and kind of the first cell that breaks a column of numbers.
+def _first_non_number(path: Path, chunk_rows: int, stats) -> tuple[str, str, str] | None:
+    """Where, text and kind of the first cell that breaks a column of numbers.
 
     A column read as text although most of its cells are numbers has either a cell
     that is not a number (kind ``"text"``) or an integer too large for int64 (kind
     ``"big-int"``: pandas keeps such a column as text). Columns mostly of text are
-    left alone: they are text columns.
+    left alone: they are text columns. The distinct values come from the statistics;
+    only when one is bad is the file read again to find its line.
     """
-    present = column.dropna()
-    if present.empty or pd.api.types.is_numeric_dtype(present):
+    from mlops_atlas.validation.sources import file_format, find_first
+
+    if stats.type != "STRING" or not stats.num_present:
         return None
-    counts = present.astype(str).value_counts(sort=False)
-    kinds = {value: _kind_of_text(value) for value in counts.index}
-    numbers = sum(int(n) for value, n in counts.items() if kinds[value] != "text")
-    if numbers * 2 < len(present):
-        return None
+    kinds = {value: _kind_of_text(value) for value in stats.value_counts}
+    numbers = sum(n for value, n in stats.value_counts.items() if kinds[value] != "text")
     bad = {value for value, kind in kinds.items() if kind != "number"}
-    if not bad:
+    if numbers * 2 < stats.num_present or not bad:
         return None
-    index = present.astype(str).isin(bad).idxmax()
-    text = str(present[index])
-    return int(index) + 2, text, kinds[text]  # line 1 is the header
+    row = find_first(path, stats.name, bad, chunk_rows) or 0
+    # A CSV's line 1 is its header; a Parquet file has rows, not lines.
+    where = f"row {row + 1}" if file_format(path) == "parquet" else f"line {row + 2}"
+    text = next(iter(bad)) if len(bad) == 1 else None
+    if text is None:  # several bad values: name the one on that row
+        text = _cell_text(path, stats.name, row, chunk_rows)
+    return where, text, kinds[text]
 
 
-def _describe_bad_cell(name: str, line: int, text: str, kind: str) -> str:
+def _cell_text(path: Path, column: str, row: int, chunk_rows: int) -> str:
+    from mlops_atlas.validation.sources import iter_chunks
+
+    offset = 0
+    for chunk in iter_chunks(path, chunk_rows, frozenset({column})):
+        if row < offset + len(chunk):
+            return str(chunk[column].iloc[row - offset])
+        offset += len(chunk)
+    raise AssertionError(f"row {row} not found")  # find_first found it: a bug
+
+
+def _describe_bad_cell(name: str, where: str, text: str, kind: str) -> str:
     if kind == "big-int":
         return (
-            f"column '{name}', line {line}: {text.strip()} is an integer too large for int64 "
+            f"column '{name}', {where}: {text.strip()} is an integer too large for int64 "
             f"({_INT64_RANGE})"
         )
-    return f"column '{name}', line {line}: '{text}' is not a number"
+    return f"column '{name}', {where}: '{text}' is not a number"
 
 
 def _finite_threshold(option: str, value: float | None) -> None:
@@ -168,12 +199,16 @@ def _finite_threshold(option: str, value: float | None) -> None:
         raise UsageError(f"{option} must be a finite number >= 0, not {value}")
 
 
-def _statistics(path: Path, frame: pd.DataFrame):
+def _statistics(path: Path, chunk_rows: int):
+    """The file's statistics, chunk by chunk (memory bounded by ``chunk_rows``)."""
     from mlops_atlas.errors import UsageError
-    from mlops_atlas.validation import StatisticsError, compute_statistics
+    from mlops_atlas.validation import StatisticsError
+    from mlops_atlas.validation.sources import stream_statistics
 
+    if chunk_rows < 1:
+        raise UsageError(f"--chunk-rows must be at least 1, not {chunk_rows}")
     try:
-        return compute_statistics(frame)
+        return stream_statistics(path, chunk_rows)
     except StatisticsError as error:
         raise UsageError(f"{path}: {error}") from None
 
@@ -189,15 +224,15 @@ def _schema(args: argparse.Namespace) -> int:
         set_environments,
     )
 
-    frame = read_csv(args.data)
-    if frame.empty:
+    statistics = _statistics(args.data, args.chunk_rows)
+    if statistics.num_examples == 0:
         raise UsageError(f"{args.data}: no rows to infer a schema from")
-    for name in frame.columns:
-        if frame[name].isna().all():
+    for name, stats in statistics.features.items():
+        if stats.num_present == 0:
             raise UsageError(
                 f"{args.data}: column '{name}' is empty (no value in any row); drop it or fill it in"
             )
-        bad = _first_non_number(frame[name])
+        bad = _first_non_number(args.data, args.chunk_rows, stats)
         if bad:
             fix = (
                 "make the column text (every cell) or fix the cell"
@@ -207,7 +242,7 @@ def _schema(args: argparse.Namespace) -> int:
             raise UsageError(
                 f"{args.data}: {_describe_bad_cell(name, *bad)}, unlike the column's other values; {fix}"
             )
-    schema = infer_schema(_statistics(args.data, frame))
+    schema = infer_schema(statistics)
     if args.label:
         try:
             set_environments(schema, tuple(args.label))
@@ -247,18 +282,18 @@ def _check(args: argparse.Namespace) -> int:
     set_default_thresholds(
         schema, categorical=args.categorical_threshold, numeric=args.numeric_threshold
     )
-    frame = read_csv(args.data)
-    if frame.empty:
+    statistics = _statistics(args.data, args.chunk_rows)
+    if statistics.num_examples == 0:
         raise UsageError(f"{args.data}: no rows to validate")
     declared = {feature.name: feature.type for feature in schema.feature}
-    for name in frame.columns:
-        if frame[name].isna().all():
+    for name, stats in statistics.features.items():
+        if stats.num_present == 0:
             print(
                 f"note: {args.data}: column '{name}' is empty (no value in any row)",
                 file=sys.stderr,
             )
         elif declared.get(name) in (schema_pb2.INT, schema_pb2.FLOAT):
-            bad = _first_non_number(frame[name])
+            bad = _first_non_number(args.data, args.chunk_rows, stats)
             if bad:
                 kind = schema_pb2.FeatureType.Name(declared[name])
                 print(
@@ -267,18 +302,14 @@ def _check(args: argparse.Namespace) -> int:
                 )
     previous = None
     if args.baseline is not None:
-        baseline = read_csv(args.baseline)
-        if baseline.empty:
+        previous = _statistics(args.baseline, args.chunk_rows)
+        if previous.num_examples == 0:
             raise UsageError(
                 f"{args.baseline}: the baseline has no rows, so there is nothing to measure drift against; give the previous batch's data"
             )
-        previous = _statistics(args.baseline, baseline)
     try:
         result = validate_statistics(
-            _statistics(args.data, frame),
-            schema,
-            environment=args.environment,
-            previous_statistics=previous,
+            statistics, schema, environment=args.environment, previous_statistics=previous
         )
     except SchemaError as error:
         raise UsageError(f"{args.schema}: {error}") from None

@@ -9,6 +9,14 @@ as pandas reads them.
 The header is checked before any data is read: pandas silently renames a repeated
 column (``age``, ``age.1``) and an unnamed one (``Unnamed: 3``), which would then be
 validated as columns nobody wrote; here they are errors naming the positions.
+
+:func:`stream_statistics` computes a table's statistics chunk by chunk, with memory
+bounded by the chunk (``chunk_rows`` rows; for Parquet, by the larger of that and a row
+group). It accepts a CSV or Parquet path, a pandas DataFrame, a pyarrow Table or
+RecordBatchReader, or any frame with a ``to_arrow()`` method (Polars). A CSV is read
+with the same pandas parser as :func:`read_table`; pandas guesses each chunk's column
+types separately, so when a column is numbers in one chunk and text in another (what
+a whole-file read would keep as text) the file is read again with that column as text.
 """
 
 from __future__ import annotations
@@ -20,7 +28,18 @@ import pandas as pd
 
 from mlops_atlas.errors import UsageError
 
-__all__ = ["file_format", "header_problems", "read_table"]
+__all__ = [
+    "DEFAULT_CHUNK_ROWS",
+    "file_format",
+    "find_first",
+    "header_problems",
+    "iter_chunks",
+    "read_table",
+    "stream_statistics",
+]
+
+DEFAULT_CHUNK_ROWS = 100_000
+"""Rows per chunk: about 50-150 MB for 50 columns of a typical CSV."""
 
 _PARQUET_MAGIC = b"PAR1"
 _PARQUET_SUFFIXES = {".parquet", ".pq"}
@@ -160,4 +179,118 @@ def nullable_dtype(arrow_type) -> object:
         return pd.BooleanDtype()
     if pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type):
         return pd.StringDtype()
+    return None
+
+
+def _csv_errors(path: Path):
+    """Context that turns pandas' reading errors into one-line :class:`UsageError`."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def guard():
+        try:
+            yield
+        except pd.errors.EmptyDataError:
+            raise UsageError(
+                f"{path}: the file is empty (a CSV with a header row is expected)"
+            ) from None
+        except (pd.errors.ParserError, UnicodeDecodeError) as error:
+            first = str(error).strip().splitlines()[0] if str(error).strip() else "?"
+            raise UsageError(f"{path}: cannot read the CSV ({first})") from None
+
+    return guard()
+
+
+def _csv_chunks(path: Path, chunk_rows: int, as_text: frozenset[str]):
+    dtype = dict.fromkeys(as_text, "string") if as_text else None
+    with _csv_errors(path):
+        reader = pd.read_csv(
+            path, dtype_backend="numpy_nullable", chunksize=chunk_rows, dtype=dtype
+        )
+        with reader:
+            yield from reader
+
+
+def _arrow_chunks(batches):
+    for batch in batches:
+        yield batch.to_pandas(types_mapper=nullable_dtype)
+
+
+def iter_chunks(
+    source, chunk_rows: int = DEFAULT_CHUNK_ROWS, as_text: frozenset[str] = frozenset()
+):
+    """The rows of ``source`` as pandas DataFrames of at most ``chunk_rows`` rows.
+
+    Args:
+        source: A CSV/Parquet path, a pandas DataFrame, a pyarrow Table or
+            RecordBatchReader, or an object with ``to_arrow()`` (a Polars DataFrame).
+        chunk_rows: Rows per chunk.
+        as_text: CSV columns to read as text whatever they look like.
+
+    Raises:
+        UsageError: For a file that cannot be read (see :func:`read_table`).
+    """
+    if chunk_rows < 1:
+        raise UsageError(f"chunk_rows must be at least 1, not {chunk_rows}")
+    if isinstance(source, pd.DataFrame):
+        return (
+            source.iloc[start : start + chunk_rows]
+            for start in range(0, max(len(source), 1), chunk_rows)
+        )
+    if isinstance(source, (str, Path)):
+        path = Path(source)
+        if file_format(path) == "parquet":
+            import pyarrow.parquet as pq
+
+            _check_header(path, parquet_header(path))
+            return _arrow_chunks(pq.ParquetFile(path).iter_batches(batch_size=chunk_rows))
+        if path.suffix.lower() not in _COMPRESSED_SUFFIXES:
+            _check_header(path, csv_header(path))
+        return _csv_chunks(path, chunk_rows, as_text)
+    import pyarrow as pa
+
+    if hasattr(source, "to_arrow") and not isinstance(source, (pa.Table, pa.RecordBatchReader)):
+        source = source.to_arrow()
+    if isinstance(source, pa.Table):
+        batches = source.to_batches(max_chunksize=chunk_rows)
+        return _arrow_chunks(batches or [pa.RecordBatch.from_pylist([], schema=source.schema)])
+    if isinstance(source, pa.RecordBatchReader):
+        return _arrow_chunks(source)
+    raise TypeError(f"cannot read statistics from a {type(source).__name__}")
+
+
+def stream_statistics(source, chunk_rows: int = DEFAULT_CHUNK_ROWS):
+    """Statistics of ``source`` computed chunk by chunk (see :func:`iter_chunks`).
+
+    Returns the same statistics as :func:`~mlops_atlas.validation.statistics.
+    compute_statistics` of the whole table read at once.
+
+    Raises:
+        UsageError: For a file that cannot be read.
+        StatisticsError: If a column mixes value types.
+    """
+    from mlops_atlas.validation.mergeable import ColumnTypeConflictError
+    from mlops_atlas.validation.statistics import compute_statistics_chunked
+
+    as_text: frozenset[str] = frozenset()
+    while True:
+        try:
+            return compute_statistics_chunked(iter_chunks(source, chunk_rows, as_text))
+        except ColumnTypeConflictError as conflict:
+            if not isinstance(source, (str, Path)) or conflict.column in as_text:
+                raise
+            as_text |= {conflict.column}  # read whole, pandas would have kept it as text
+
+
+def find_first(
+    source: Path, column: str, values: set[str], chunk_rows: int = DEFAULT_CHUNK_ROWS
+) -> int | None:
+    """0-based row of the first cell of ``column`` whose text is in ``values``, or ``None``."""
+    offset = 0
+    for chunk in iter_chunks(source, chunk_rows, frozenset({column})):
+        cells = chunk[column].dropna().astype(str)
+        hits = cells.index[cells.isin(values)]
+        if len(hits):
+            return offset + int(hits[0]) - int(chunk.index[0])
+        offset += len(chunk)
     return None
