@@ -100,19 +100,29 @@ class NumericPartial:
         """Summarise one chunk of a numeric (or boolean) column."""
         values = column.to_numpy(dtype="float64", na_value=np.nan)
         missing = np.isnan(values)
-        num_missing = int(missing.sum())
+        num_missing = int(np.count_nonzero(missing))
         present = values[~missing] if num_missing else values
         if present.size == 0:
             return cls(kind, boolean, num_missing=num_missing)
-        finite_mask = np.isfinite(present)
-        finite = present if finite_mask.all() else present[finite_mask]
+        low, high = float(present.min()), float(present.max())
+        if math.isfinite(low) and math.isfinite(high):  # the usual case: no infinity to count
+            finite, pos_inf, neg_inf, finite_min, finite_max = present, 0, 0, low, high
+        else:
+            finite = present[np.isfinite(present)]
+            pos_inf = int(np.count_nonzero(present == np.inf))
+            neg_inf = int(np.count_nonzero(present == -np.inf))
+            finite_min = float(finite.min()) if finite.size else math.inf
+            finite_max = float(finite.max()) if finite.size else -math.inf
         exact = kind == "INT"
-        if exact:
+        if not finite.size:
             keys, counts = count_keys(finite.astype(np.int64))
+        elif exact:
+            keys, counts = count_keys(finite.astype(np.int64), int(finite_min), int(finite_max))
             if keys.size > EXACT_DISTINCT_LIMIT:
                 exact, (keys, counts) = False, to_sketch(keys, counts)
         else:
-            keys, counts = count_keys(sketch_keys(finite))
+            extremes = sketch_keys(np.array([finite_min, finite_max]))
+            keys, counts = count_keys(sketch_keys(finite), int(extremes[0]), int(extremes[1]))
         mean = float(finite.mean()) if finite.size else 0.0
         return cls(
             kind,
@@ -121,12 +131,12 @@ class NumericPartial:
             num_present=int(present.size),
             num_missing=num_missing,
             num_zeros=int(np.count_nonzero(present == 0)),
-            num_pos_inf=int(np.count_nonzero(present == np.inf)),
-            num_neg_inf=int(np.count_nonzero(present == -np.inf)),
-            min=float(present.min()),
-            max=float(present.max()),
-            finite_min=float(finite.min()) if finite.size else math.inf,
-            finite_max=float(finite.max()) if finite.size else -math.inf,
+            num_pos_inf=pos_inf,
+            num_neg_inf=neg_inf,
+            min=low,
+            max=high,
+            finite_min=finite_min,
+            finite_max=finite_max,
             num_finite=int(finite.size),
             mean=mean,
             m2=float(np.square(finite - mean).sum()) if finite.size else 0.0,
@@ -234,23 +244,22 @@ class StringPartial:
         """Summarise one chunk of a text column (every value must be a string)."""
         from mlops_atlas.validation.statistics import StatisticsError
 
-        missing = column.isna()
-        num_missing = int(missing.sum())
-        present = column[~missing] if num_missing else column
         # infer_dtype is one pass in C; map(type) would build and count a Python type per cell.
         if (
-            present.dtype == object
-            and len(present)
-            and pd.api.types.infer_dtype(present, skipna=False) != "string"
+            column.dtype == object
+            and len(column)
+            and pd.api.types.infer_dtype(column, skipna=True) not in ("string", "empty")
         ):
-            kinds = present.map(type).value_counts()
+            kinds = column.dropna().map(type).value_counts()
             found = ", ".join(sorted(kind.__name__ for kind in kinds.index))
             raise StatisticsError(
                 f"column '{name}' mixes value types ({found}); make every value text or every value a number"
             )
-        counts = present.value_counts(sort=False)
+        # value_counts skips missing cells itself: no isna() pass over Python objects.
+        counts = column.value_counts(sort=False, dropna=True)
         counts.index = counts.index.astype(object)
-        return cls(len(present), num_missing, counts.astype("int64"))
+        num_present = int(counts.sum())
+        return cls(num_present, len(column) - num_present, counts.astype("int64"))
 
     def merge(self, other: StringPartial) -> StringPartial:
         """Both chunks' summary."""

@@ -58,15 +58,30 @@ def sketch_values(keys: np.ndarray) -> np.ndarray:
     return np.where(keys < 0, -magnitude, magnitude)
 
 
-def count_keys(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct keys (ascending) and their counts, in O(n) with ``bincount`` when the span allows."""
+def count_keys(
+    keys: np.ndarray, low: int | None = None, high: int | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct keys (ascending) and their counts, in O(n) with ``bincount`` when the span allows.
+
+    Args:
+        keys: Integer keys (or exact integer values).
+        low: The smallest key, if known (saves a pass).
+        high: The largest key, if known.
+    """
     if keys.size == 0:
         return keys.astype(np.int64), np.zeros(0, dtype=np.int64)
+    low = int(keys.min()) if low is None else low
+    high = int(keys.max()) if high is None else high
+    if low < 0 < high and high - low >= _BINCOUNT_LIMIT:  # both signs far apart: one side at a time
+        parts = [keys[keys < 0], keys[keys == 0], keys[keys > 0]]
+    else:
+        parts = [keys]
     parts_keys, parts_counts = [], []
-    for part in (keys[keys < 0], keys[keys == 0], keys[keys > 0]) if keys.min() < 0 else (keys,):
+    for part in parts:
         if part.size == 0:
             continue
-        low, high = int(part.min()), int(part.max())
+        if len(parts) > 1:
+            low, high = int(part.min()), int(part.max())
         if high - low < _BINCOUNT_LIMIT:
             counts = np.bincount(part - low, minlength=high - low + 1)
             where = np.flatnonzero(counts)
