@@ -213,7 +213,7 @@ def test_a_wrong_answer_type_names_the_item_and_the_allowed_values() -> None:
     with pytest.raises(AnswersError) as error:
         load_answers(FIXTURES / "bad_value.yaml")
     assert str(error.value) == (
-        f"{FIXTURES / 'bad_value.yaml'}: 'mlts.data.1' must be one of none, manual, automated "
+        f"{FIXTURES / 'bad_value.yaml'}:4: 'mlts.data.1' must be one of none, manual, automated "
         "(or left empty), got 'sometimes'"
     )
 
@@ -228,6 +228,41 @@ def test_a_boolean_for_an_ml_test_score_test_is_rejected() -> None:
         AnswersError, match=r"'mlts\.data\.1' must be one of none, manual, automated"
     ):
         parse_answers({"answers": {"mlts.data.1": True}})
+
+
+def test_yes_for_an_ml_test_score_test_names_the_accepted_words_not_true(tmp_path) -> None:
+    answers = tmp_path / "answers.yaml"
+    answers.write_text("team: t\nanswers:\n  mlts.data.1: yes\n", encoding="utf-8")
+    with pytest.raises(AnswersError) as error:
+        load_answers(answers)
+    assert str(error.value) == (
+        f"{answers}:3: 'mlts.data.1' must be one of none, manual, automated (or left empty), "
+        "got a yes/no answer"
+    )
+
+
+def test_a_non_utf8_answers_file_is_one_line_with_its_line(tmp_path, capsys) -> None:
+    answers = tmp_path / "answers.yaml"
+    answers.write_bytes(b"team: t\nanswers:\n  mlts.data.1: manual  # caf\xe9\n")
+    assert main(["maturity", "assess", str(answers)]) == 2
+    assert capsys.readouterr().err == (
+        f"mlops-atlas: error: {answers}:3: not UTF-8 text (byte 0xe9); save it as UTF-8\n"
+    )
+
+
+def test_an_alias_bomb_is_refused_without_expanding_it(tmp_path) -> None:
+    lines = ['a: &a ["x", "x", "x", "x", "x", "x", "x", "x", "x"]']
+    for previous, name in zip("abcdefgh", "bcdefghi", strict=True):
+        lines.append(f"{name}: &{name} [" + ", ".join([f"*{previous}"] * 9) + "]")
+    answers = tmp_path / "answers.yaml"
+    answers.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(AnswersError, match=r"aliases expand to more than 1,000,000 values"):
+        load_answers(answers)
+
+
+def test_a_folder_given_as_answers_is_named(tmp_path) -> None:
+    with pytest.raises(AnswersError, match=r"is a folder, not a YAML file"):
+        load_answers(tmp_path)
 
 
 # --- evidence from a repository ---------------------------------------------------------------
@@ -349,3 +384,16 @@ def test_cli_table_marks_unanswered_sections_instead_of_scoring_them(capsys) -> 
     out = capsys.readouterr().out
     assert "ML Test Score: data                  1 / 7 (6 unanswered)" in out
     assert "[unanswered]" in out
+
+
+def test_repository_scan_skips_fifos_and_device_links_instead_of_hanging(tmp_path) -> None:
+    import os
+
+    (tmp_path / "train.py").write_text("import mlflow\nmlflow.log_metric('a', 1)\n")
+    os.mkfifo(tmp_path / "pipe.py")
+    (tmp_path / "zero.py").symlink_to("/dev/zero")
+    detected = scan_repository(tmp_path)  # returns: neither special file is read
+    assert {(item.question, item.file) for item in detected} == {
+        ("kreuzberger.C7", "train.py"),
+        ("microsoft.creation.l2_tracked", "train.py"),
+    }

@@ -38,3 +38,70 @@ def test_environment_variable_overrides_the_store(tmp_path: Path) -> None:
     run_in(tmp_path, {**os.environ, "MLFLOW_TRACKING_URI": f"sqlite:///{store}"})
     assert store.is_file()
     assert not (tmp_path / "mlflow.db").exists()
+
+
+def test_an_unreachable_server_is_one_line_in_seconds_not_minutes(tmp_path: Path) -> None:
+    # port 9 (discard) has no MLflow server; MLflow alone would retry for minutes
+    env = {**os.environ, "MLFLOW_TRACKING_URI": "http://127.0.0.1:9"}
+    result = subprocess.run(
+        [sys.executable, "-c", SCRIPT],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,  # a hang guard, not a measurement
+    )
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "error: MLflow tracking server http://127.0.0.1:9 is not reachable (connection refused): "
+        "start it (mlflow server --host 127.0.0.1 --port PORT) or unset MLFLOW_TRACKING_URI "
+        "to log to ./mlflow.db"
+    ]
+
+
+def test_two_processes_share_a_fresh_store_safely(tmp_path: Path) -> None:
+    env = {**os.environ, "MLFLOW_TRACKING_URI": f"sqlite:///{tmp_path / 'fresh.db'}"}
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-c", SCRIPT],
+            cwd=tmp_path,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(3)
+    ]
+    outputs = [process.communicate(timeout=120) for process in processes]
+    assert [process.returncode for process in processes] == [0, 0, 0], outputs
+    run_ids = {out.strip().splitlines()[-1] for out, _ in outputs}
+    assert len(run_ids) == 3
+
+
+def test_a_run_that_fails_part_way_is_ended_failed(tmp_path: Path, monkeypatch) -> None:
+    import mlflow
+    import pytest
+    from mlflow.exceptions import MlflowException
+
+    from mlops_atlas.tracking import TrackingError, log_run
+
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{tmp_path / 'runs.db'}")
+
+    def broken(*args, **kwargs):
+        raise MlflowException("artifact store is full")
+
+    monkeypatch.setattr(mlflow, "log_artifact", broken)
+    with pytest.raises(TrackingError, match=r"cannot log the run \(artifact store is full\)"):
+        log_run("t-failing", params={"seed": 1}, metrics={"m": 1.0}, tables={"t": "x"})
+    runs = mlflow.search_runs(experiment_names=["t-failing"], output_format="list")
+    assert [run.info.status for run in runs] == ["FAILED"]
+
+
+def test_a_script_shows_a_user_error_as_one_line(tmp_path: Path) -> None:
+    script = "import mlops_atlas\nfrom mlops_atlas.errors import UsageError\nraise UsageError('data.csv: column x is empty')\n"
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 1
+    assert result.stderr == "error: data.csv: column x is empty\n"

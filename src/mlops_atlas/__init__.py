@@ -12,11 +12,13 @@ The public API, re-exported here:
 from mlops_atlas.bibliography import Bibliography, BibliographyError, Reference, load_bibliography
 from mlops_atlas.debt import CaceResult, simulate_cace
 from mlops_atlas.diagrams import DiagramError, render_svg
+from mlops_atlas.errors import AtlasError, install_excepthook
 from mlops_atlas.references import author_year, format_reference
 from mlops_atlas.runner import ExampleError, ExampleRun, run_example
 from mlops_atlas.tracking import log_run
 
 __all__ = [
+    "AtlasError",
     "Bibliography",
     "BibliographyError",
     "CaceResult",
@@ -34,3 +36,5 @@ __all__ = [
 ]
 
 __version__ = "0.1.0"
+
+install_excepthook()  # examples run as scripts: a user error is one line, not a traceback

@@ -25,11 +25,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from mlops_atlas.errors import AtlasError
 from mlops_atlas.maturity.evidence import Detected
 from mlops_atlas.maturity.models import Models, Question, load_models
+from mlops_atlas.yamlfiles import YamlFileError, load_yaml_file
 
 __all__ = ["AnswersError", "Assessment", "Gap", "assess", "load_answers", "parse_answers"]
 
@@ -116,13 +115,21 @@ def _normalise(question: Question, value: object, where: str) -> str | None:
     if isinstance(value, str) and value.strip().lower() in question.allowed:
         return value.strip().lower()
     allowed = ", ".join(question.allowed)
+    if isinstance(value, bool):
+        # YAML reads an unquoted yes/no/true/false/on/off as a boolean
+        got = "a yes/no answer"
+    else:
+        got = repr(value) if isinstance(value, str) else f"{value!r} ({type(value).__name__})"
     raise AnswersError(
-        f"{where}: '{question.id}' must be one of {allowed} (or left empty), got {value!r}"
+        f"{where}: '{question.id}' must be one of {allowed} (or left empty), got {got}"
     )
 
 
 def parse_answers(
-    data: Mapping[str, Any], where: str = "answers", models: Models | None = None
+    data: Mapping[str, Any],
+    where: str = "answers",
+    models: Models | None = None,
+    lines: Mapping[str, int] | None = None,
 ) -> tuple[str, dict[str, str]]:
     """Check answers given as data (``{"team": ..., "answers": {id: value}}``).
 
@@ -130,6 +137,7 @@ def parse_answers(
         data: The parsed answers.
         where: Name of the source for messages (usually the file).
         models: The models (default: the packaged ones).
+        lines: Line of each key (``answers.ID``) in the file, for messages.
 
     Returns:
         The team's name and the answered questions (empty values dropped).
@@ -148,12 +156,15 @@ def parse_answers(
     if not isinstance(answers, Mapping):
         raise AnswersError(f"{where}: 'answers' must map question ids to values")
     checked: dict[str, str] = {}
+    lines = lines or {}
     for qid, value in answers.items():
+        line = lines.get(f"answers.{qid}")
+        spot = f"{where}:{line}" if line else where
         if qid not in models.questions:
             raise AnswersError(
-                f"{where}: unknown question id '{qid}' (see 'mlops-atlas maturity template' for the ids)"
+                f"{spot}: unknown question id '{qid}' (see 'mlops-atlas maturity template' for the ids)"
             )
-        answer = _normalise(models.questions[qid], value, where)
+        answer = _normalise(models.questions[qid], value, spot)
         if answer is not None:
             checked[qid] = answer
     return str(data.get("team") or "unnamed team"), checked
@@ -166,19 +177,15 @@ def load_answers(path: Path | str, models: Models | None = None) -> tuple[str, d
         AnswersError: Missing or unreadable file, invalid YAML, unknown id or bad value.
     """
     path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    if not path.exists():
         raise AnswersError(
             f"{path}: no such answers file; create one with 'mlops-atlas maturity template -o {path}'"
-        ) from None
-    except OSError as error:
-        raise AnswersError(f"{path}: cannot read the answers file: {error.strerror}") from None
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        spot = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
-        raise AnswersError(f"{spot}: not valid YAML; check the indentation and quoting") from None
-    return parse_answers(data or {}, str(path), models)
+        )
+    try:
+        document = load_yaml_file(path)
+    except YamlFileError as error:
+        raise AnswersError(str(error)) from None
+    return parse_answers(document.data or {}, str(path), models, document.key_lines)
 
 
 def _positive(answer: str | None) -> bool:

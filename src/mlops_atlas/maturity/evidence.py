@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from dataclasses import dataclass
 from fnmatch import fnmatch
 from pathlib import Path
@@ -98,14 +99,14 @@ def scan_repository(root: Path | str) -> list[Detected]:
     def text(name: str) -> str:
         if name not in texts:
             path = root / name
+            texts[name] = ""
             try:
-                texts[name] = (
-                    path.read_text(encoding="utf-8", errors="replace")
-                    if path.stat().st_size <= _MAX_BYTES
-                    else ""
-                )
+                # regular files only: a FIFO or a link to /dev/zero named *.py would never end
+                if stat.S_ISREG(path.stat().st_mode) and path.stat().st_size <= _MAX_BYTES:
+                    with path.open("rb") as handle:
+                        texts[name] = handle.read(_MAX_BYTES).decode("utf-8", errors="replace")
             except OSError:
-                texts[name] = ""
+                pass  # unreadable: shows nothing
         return texts[name]
 
     detected: dict[str, Detected] = {}
