@@ -25,10 +25,17 @@ whichever runner Beam is given.
 from __future__ import annotations
 
 import functools
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from mlops_atlas.validation.mergeable import PartialStatistics, partial_statistics
+
+if TYPE_CHECKING:
+    import dask.dataframe as dd
+    from dask.delayed import Delayed
+
+    from mlops_atlas.validation.statistics import DatasetStatistics
 
 __all__ = ["dask_partial_statistics", "dask_statistics"]
 
@@ -42,7 +49,7 @@ def _merge_all(*summaries: pd.Series | PartialStatistics) -> PartialStatistics:
     return functools.reduce(PartialStatistics.merge, partials)
 
 
-def dask_partial_statistics(frame, split_every: int = 8):
+def dask_partial_statistics(frame: dd.DataFrame, split_every: int = 8) -> Delayed:
     """A ``dask.delayed`` that computes the frame's merged summary (not yet computed).
 
     Args:
@@ -65,7 +72,7 @@ def dask_partial_statistics(frame, split_every: int = 8):
             return level[0]
 
 
-def dask_statistics(frame, split_every: int = 8):
+def dask_statistics(frame: dd.DataFrame, split_every: int = 8) -> DatasetStatistics:
     """Statistics of a ``dask.dataframe.DataFrame``, computed on the active Dask scheduler.
 
     Args:

@@ -34,11 +34,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from mlops_atlas.errors import AtlasError
+
+if TYPE_CHECKING:
+    from mlops_atlas.validation.statistics import DatasetStatistics, FeatureStatistics
 from mlops_atlas.validation.histograms import tfdv_histograms
 from mlops_atlas.validation.sketch import (
     EXACT_DISTINCT_LIMIT,
@@ -186,7 +190,7 @@ class NumericPartial:
             counts,
         )
 
-    def finish(self, name: str):
+    def finish(self, name: str) -> FeatureStatistics:
         """The column's :class:`~mlops_atlas.validation.statistics.FeatureStatistics`."""
         from mlops_atlas.validation.statistics import FeatureStatistics
 
@@ -271,7 +275,7 @@ class StringPartial:
             self.num_present + other.num_present, self.num_missing + other.num_missing, counts
         )
 
-    def finish(self, name: str):
+    def finish(self, name: str) -> FeatureStatistics:
         """The column's :class:`~mlops_atlas.validation.statistics.FeatureStatistics`."""
         from mlops_atlas.validation.statistics import FeatureStatistics
 
@@ -289,7 +293,10 @@ class StringPartial:
         )
 
 
-def _merge_columns(name: str, a, b):
+ColumnPartial = NumericPartial | StringPartial
+
+
+def _merge_columns(name: str, a: ColumnPartial, b: ColumnPartial) -> ColumnPartial:
     if a.num_present == 0 and a.kind != b.kind:  # an all-missing chunk says nothing of the type
         a = _empty_like(b, a.num_missing)
     elif b.num_present == 0 and a.kind != b.kind:
@@ -306,13 +313,13 @@ def _merge_columns(name: str, a, b):
     return a.merge(b)
 
 
-def _empty_like(partial, num_missing: int):
+def _empty_like(partial: ColumnPartial, num_missing: int) -> ColumnPartial:
     if partial.kind == "STRING":
         return StringPartial(num_missing=num_missing)
     return NumericPartial(partial.kind, partial.boolean, partial.exact, num_missing=num_missing)
 
 
-def _described(partial) -> str:
+def _described(partial: ColumnPartial) -> str:
     if partial.kind == "STRING":
         return "text"
     return "booleans" if partial.boolean else "numbers"
@@ -323,7 +330,7 @@ class PartialStatistics:
     """A table's mergeable summary: row count and one summary per column, in order."""
 
     num_examples: int
-    columns: dict[str, NumericPartial | StringPartial]
+    columns: dict[str, ColumnPartial]
 
     def merge(self, other: PartialStatistics) -> PartialStatistics:
         """The summary of both tables' rows (same columns, in the same order).
@@ -347,7 +354,7 @@ class PartialStatistics:
             },
         )
 
-    def finish(self):
+    def finish(self) -> DatasetStatistics:
         """The :class:`~mlops_atlas.validation.statistics.DatasetStatistics`."""
         from mlops_atlas.validation.statistics import DatasetStatistics
 
@@ -364,7 +371,7 @@ def partial_statistics(frame: pd.DataFrame) -> PartialStatistics:
     """
     from mlops_atlas.validation.statistics import StatisticsError
 
-    columns: dict[str, NumericPartial | StringPartial] = {}
+    columns: dict[str, ColumnPartial] = {}
     for raw_name in frame.columns:
         name, column = str(raw_name), frame[raw_name]
         dtype = column.dtype

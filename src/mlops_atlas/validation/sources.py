@@ -22,14 +22,23 @@ a whole-file read would keep as text) the file is read again with that column as
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from mlops_atlas.errors import UsageError
 
+if TYPE_CHECKING:
+    from mlops_atlas.validation.statistics import DatasetStatistics
+
+TableSource = str | Path | pd.DataFrame | Any
+"""A CSV/Parquet path, a DataFrame, a pyarrow Table or RecordBatchReader, or a frame with ``to_arrow()``."""
+
 __all__ = [
     "DEFAULT_CHUNK_ROWS",
+    "TableSource",
     "file_format",
     "find_first",
     "header_problems",
@@ -163,7 +172,7 @@ def read_table(path: Path) -> pd.DataFrame:
         raise UsageError(f"{path}: cannot read the CSV ({first})") from None
 
 
-def nullable_dtype(arrow_type) -> object:
+def nullable_dtype(arrow_type: Any) -> Any:
     """The pandas dtype a CSV read with ``dtype_backend="numpy_nullable"`` would give.
 
     Used as ``types_mapper`` so that Parquet and Arrow data get the same statistics
@@ -217,8 +226,10 @@ def _arrow_chunks(batches):
 
 
 def iter_chunks(
-    source, chunk_rows: int = DEFAULT_CHUNK_ROWS, as_text: frozenset[str] = frozenset()
-):
+    source: TableSource,
+    chunk_rows: int = DEFAULT_CHUNK_ROWS,
+    as_text: frozenset[str] = frozenset(),
+) -> Iterator[pd.DataFrame]:
     """The rows of ``source`` as pandas DataFrames of at most ``chunk_rows`` rows.
 
     Args:
@@ -259,7 +270,9 @@ def iter_chunks(
     raise TypeError(f"cannot read statistics from a {type(source).__name__}")
 
 
-def stream_statistics(source, chunk_rows: int = DEFAULT_CHUNK_ROWS):
+def stream_statistics(
+    source: TableSource, chunk_rows: int = DEFAULT_CHUNK_ROWS
+) -> DatasetStatistics:
     """Statistics of ``source`` computed chunk by chunk (see :func:`iter_chunks`).
 
     Returns the same statistics as :func:`~mlops_atlas.validation.statistics.
