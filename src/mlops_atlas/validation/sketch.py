@@ -43,7 +43,10 @@ def sketch_keys(values: np.ndarray) -> np.ndarray:
         ... ]
         True
     """
-    magnitude = np.abs(values.astype(np.float64, copy=False)).view(np.int64) >> _SHIFT
+    values = values.astype(np.float64, copy=False)
+    magnitude = np.abs(values).view(np.int64) >> _SHIFT  # abs: -0.0 is 0 too
+    if values.size == 0 or values.min() >= 0:  # the usual case: no sign to fold in
+        return magnitude
     return np.where(values < 0, -magnitude, magnitude)
 
 
@@ -61,7 +64,7 @@ def sketch_values(keys: np.ndarray) -> np.ndarray:
 def count_keys(
     keys: np.ndarray, low: int | None = None, high: int | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct keys (ascending) and their counts, in O(n) with ``bincount`` when the span allows.
+    """Distinct keys (ascending) and their counts: ``bincount`` when the span allows, else a sort.
 
     Args:
         keys: Integer keys (or exact integer values).
@@ -72,26 +75,14 @@ def count_keys(
         return keys.astype(np.int64), np.zeros(0, dtype=np.int64)
     low = int(keys.min()) if low is None else low
     high = int(keys.max()) if high is None else high
-    if low < 0 < high and high - low >= _BINCOUNT_LIMIT:  # both signs far apart: one side at a time
-        parts = [keys[keys < 0], keys[keys == 0], keys[keys > 0]]
-    else:
-        parts = [keys]
-    parts_keys, parts_counts = [], []
-    for part in parts:
-        if part.size == 0:
-            continue
-        if len(parts) > 1:
-            low, high = int(part.min()), int(part.max())
-        if high - low < _BINCOUNT_LIMIT:
-            counts = np.bincount(part - low, minlength=high - low + 1)
-            where = np.flatnonzero(counts)
-            parts_keys.append(where.astype(np.int64) + low)
-            parts_counts.append(counts[where].astype(np.int64))
-        else:
-            unique, counts = np.unique(part, return_counts=True)
-            parts_keys.append(unique)
-            parts_counts.append(counts.astype(np.int64))
-    return np.concatenate(parts_keys), np.concatenate(parts_counts)
+    if high - low < _BINCOUNT_LIMIT:
+        counts = np.bincount(keys - low, minlength=high - low + 1)
+        where = np.flatnonzero(counts)
+        return where.astype(np.int64) + low, counts[where].astype(np.int64)
+    # Both signs (the exponent bias puts -1.0 and 1.0 two million keys apart) or a wide
+    # integer range: a sort is cheaper than a huge count array.
+    unique, counts = np.unique(keys, return_counts=True)
+    return unique.astype(np.int64), counts.astype(np.int64)
 
 
 def to_sketch(keys: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
