@@ -118,7 +118,7 @@ def ensure_packages() -> None:
     say("installing MLOps Atlas and its dependencies into .venv/ (first run: a few minutes)")
     pip = [BIN / "python", "-m", "pip", "--disable-pip-version-check"]
     run(*pip, "install", "--upgrade", "pip")
-    run(*pip, "install", "--editable", f"{ROOT}[dev]")
+    run(*pip, "install", "--editable", f"{ROOT}[dev,tensorflow]")
     STAMP.write_text(wanted + "\n")
 
 

@@ -1,4 +1,11 @@
-"""Shared fixtures: a private MLflow store, and one strict build of the site per session."""
+"""Shared fixtures: a private MLflow store, and one strict build of the site per session.
+
+The suite runs on every core (pytest-xdist, ``--dist loadgroup``): the tests that
+need the built site form one group, so a single worker builds it while the
+others run the rest. The build reuses the project's example cache
+(``.cache/mlops-atlas``, keyed by each example's content and the library's
+sources), so an unchanged example runs once, whether for ``dev.py build`` or a test.
+"""
 
 from __future__ import annotations
 
@@ -45,10 +52,26 @@ def build_site(config: Path, site_dir: Path, cache_dir: Path) -> subprocess.Comp
     )
 
 
+def shared_tmp(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A temporary folder shared by every xdist worker of this session."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The project's site, built once per session with a cold cache."""
-    site = tmp_path_factory.mktemp("site")
-    result = build_site(ROOT / "mkdocs.yml", site, tmp_path_factory.mktemp("cache"))
-    assert result.returncode == 0, result.stderr
+    """The project's site, built once per session (whichever worker asks first builds it)."""
+    from filelock import FileLock
+
+    from mlops_atlas.site.build import default_cache_dir
+
+    shared = shared_tmp(tmp_path_factory)
+    site, failed = shared / "built-site", shared / "built-site.failed"
+    with FileLock(str(shared / "built-site.lock")):
+        if not (site / "index.html").is_file() and not failed.exists():
+            result = build_site(ROOT / "mkdocs.yml", site, default_cache_dir(ROOT))
+            if result.returncode != 0:
+                failed.write_text(result.stderr, encoding="utf-8")
+    if failed.exists():
+        pytest.fail(f"the strict build failed:\n{failed.read_text(encoding='utf-8')}")
     return site

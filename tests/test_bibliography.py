@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from pybtex.database import parse_string
+from pybtex.database import BibliographyData, parse_string
+from pybtex.database.output.bibtex import Writer
 
 from mlops_atlas.bibliography import (
     DEFAULT_BIB,
@@ -78,6 +79,21 @@ def test_bibtex_round_trip(tmp_path: Path) -> None:
         assert [str(p) for p in again.entries[key].persons.get("author", [])] == [
             str(p) for p in entry.persons.get("author", [])
         ]
+
+
+def test_selected_keys_come_in_file_order(tmp_path: Path) -> None:
+    bibliography = load_bibliography(write(tmp_path, GOOD))
+    assert bibliography.select(["tool", "alpha2020first", "tool"]) == ["alpha2020first", "tool"]
+
+
+def test_bibtex_of_a_selection_is_what_pybtex_writes_for_it() -> None:
+    """Entries are written once and joined: the text is the same as writing them together."""
+    bibliography = load_bibliography(DEFAULT_BIB)
+    data = parse_string(DEFAULT_BIB.read_text(encoding="utf-8"), "bibtex")
+    for keys in (None, ["tfx", "sculley2015hidden", "kubeflow"]):
+        chosen = bibliography.keys() if keys is None else bibliography.select(keys)
+        subset = BibliographyData(entries={key: data.entries[key] for key in chosen})
+        assert bibliography.to_bibtex(keys) == Writer().to_string(subset)
 
 
 def test_syntax_error_names_file_line_and_entry(tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("site")]  # one worker builds the site
 
 CHROMIUM = Path("/usr/bin/chromium")
 PAGES = [

@@ -88,3 +88,18 @@ def test_failing_and_missing_examples_are_named(tmp_path: Path) -> None:
         run_example("broken", tmp_path / "cache", folder=tmp_path)
     with pytest.raises(ExampleError, match=r"example 'ghost' not found.*known: broken"):
         run_example("ghost", tmp_path / "cache", folder=tmp_path)
+
+
+def test_yaml_an_example_writes_is_kept_as_a_download(tmp_path: Path) -> None:
+    (tmp_path / "writer.py").write_text(
+        "from mlops_atlas.outputs import output_dir\n"
+        "folder = output_dir('writer')\n"
+        "(folder / 'pipeline.yaml').write_text('a: 1\\n')\n"
+        "(folder / 'notes.txt').write_text('not offered')\n"
+        "(folder / 'runs').mkdir()\n"
+        "print('done')\n"
+    )
+    run = run_example("writer", tmp_path / "cache", folder=tmp_path)
+    assert [path.name for path in run.downloads] == ["pipeline.yaml"]
+    assert run.downloads[0].read_text() == "a: 1\n"
+    assert run.figures == ()

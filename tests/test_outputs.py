@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from mlops_atlas.errors import AtlasError, UsageError
-from mlops_atlas.outputs import write_atomically
+from mlops_atlas.outputs import UnsafePathError, path_inside, write_atomically
 
 
 def test_writes_and_replaces_the_whole_file(tmp_path: Path) -> None:
@@ -64,3 +64,58 @@ def test_concurrent_writers_to_one_target_do_not_collide(tmp_path: Path) -> None
     lines = set(target.read_text(encoding="utf-8").splitlines())
     assert len(lines) == 1  # one writer's whole text, never a mix
     assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
+
+
+# ---- paths built from data stay inside their folder -------------------------------------
+
+
+@pytest.mark.parametrize(
+    "relative",
+    [
+        "entries/../../../bibliography/references.bib",
+        "../x.bib",
+        "entries/..",
+        ".",
+        "",
+        "/etc/passwd",
+        "entries/a\0.bib",
+        "entries/link/escape.bib",
+    ],
+)
+def test_a_path_that_leaves_its_folder_is_refused(tmp_path: Path, relative: str) -> None:
+    root = tmp_path / "downloads"
+    (root / "entries").mkdir(parents=True)
+    (root / "entries" / "link").symlink_to(tmp_path)  # a link out of the folder
+    with pytest.raises(UnsafePathError, match="would be written outside") as caught:
+        path_inside(root, relative)
+    assert isinstance(caught.value, AtlasError)
+    assert str(root) in str(caught.value)
+
+
+@pytest.mark.parametrize("relative", ["references.bib", "entries/a.b_c-1.bib", "topics/x/../y.bib"])
+def test_a_path_inside_its_folder_is_returned(tmp_path: Path, relative: str) -> None:
+    assert path_inside(tmp_path / "downloads", relative) == tmp_path / "downloads" / relative
+
+
+def test_the_site_build_refuses_a_download_path_that_leaves_its_folder(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """Even if a bad name got past the bibliography's checks, nothing is written outside."""
+    from mlops_atlas.bibliography import DEFAULT_BIB
+    from mlops_atlas.site import build
+
+    victim = tmp_path / "references.bib"
+    victim.write_text("the real bibliography\n")
+    escape = "entries/../../../references.bib"  # from <cache>/downloads/ up to tmp_path
+    monkeypatch.setattr(build, "export_files", lambda bibliography: {escape: "overwritten\n"})
+    monkeypatch.setattr(build, "registry", dict)  # no diagrams: this test is about downloads
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "examples").mkdir()
+    with pytest.raises(UnsafePathError, match="would be written outside"):
+        build.prepare_site(
+            docs_dir=tmp_path / "docs",
+            bib_path=DEFAULT_BIB,
+            examples_dir=tmp_path / "examples",
+            cache_dir=tmp_path / "cache",
+        )
+    assert victim.read_text() == "the real bibliography\n"

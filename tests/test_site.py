@@ -12,7 +12,7 @@ import pytest
 
 from conftest import ROOT, build_site
 
-pytestmark = pytest.mark.site
+pytestmark = [pytest.mark.site, pytest.mark.xdist_group("site")]  # one worker builds the site
 
 
 def test_every_svg_in_the_site_is_self_contained(built_site: Path) -> None:
@@ -48,6 +48,18 @@ def test_example_pages_show_output_and_figures(built_site: Path) -> None:
     assert "prediction churn:" in page
     assert 'src="../../assets/examples/cace/cace-weights.svg"' in page
     assert (built_site / "assets" / "examples" / "cace" / "cace-weights.svg").is_file()
+
+
+def test_pipeline_page_offers_the_compiled_yaml_and_draws_it(built_site: Path) -> None:
+    page = (built_site / "examples" / "tfx_pipeline" / "index.html").read_text("utf-8")
+    link = r'<a[^>]*download[^>]*>|<a[^>]*href="../../assets/examples/tfx_pipeline/tfx_pipeline.yaml"[^>]*>'
+    offered = [a for a in re.findall(link, page) if "tfx_pipeline.yaml" in a]
+    assert offered, "no link to the compiled YAML"
+    assert all("download" in a for a in offered)
+    assert 'src="../../assets/examples/tfx_pipeline/tfx_pipeline-graph.svg"' in page
+    compiled = built_site / "assets" / "examples" / "tfx_pipeline" / "tfx_pipeline.yaml"
+    assert "pipelineInfo:" in compiled.read_text(encoding="utf-8")
+    assert "not run here" in page
 
 
 def test_reading_page_has_citation_diagram_and_example(built_site: Path) -> None:

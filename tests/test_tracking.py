@@ -105,3 +105,13 @@ def test_a_script_shows_a_user_error_as_one_line(tmp_path: Path) -> None:
     )
     assert result.returncode == 1
     assert result.stderr == "error: data.csv: column x is empty\n"
+
+
+def test_mlflow_usage_reporting_is_off_unless_the_user_turns_it_on() -> None:
+    check = "import mlops_atlas, os; print(os.environ['MLFLOW_DISABLE_TELEMETRY'])"
+    env = {k: v for k, v in os.environ.items() if k != "MLFLOW_DISABLE_TELEMETRY"}
+    result = subprocess.run([sys.executable, "-c", check], env=env, capture_output=True, text=True)
+    assert result.stdout.strip() == "true"
+    env["MLFLOW_DISABLE_TELEMETRY"] = "false"
+    result = subprocess.run([sys.executable, "-c", check], env=env, capture_output=True, text=True)
+    assert result.stdout.strip() == "false"

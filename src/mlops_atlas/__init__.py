@@ -9,6 +9,12 @@ The public API, re-exported here:
 - ideas made observable: :func:`simulate_cace` (Sculley et al. 2015, entanglement).
 """
 
+import os
+
+# MLflow 3 reports usage to its makers over the network unless told not to; nothing this
+# project runs may talk to the internet. A user who wants it on sets the variable to false.
+os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
+
 from mlops_atlas.bibliography import Bibliography, BibliographyError, Reference, load_bibliography
 from mlops_atlas.debt import CaceResult, simulate_cace
 from mlops_atlas.diagrams import DiagramError, render_svg

@@ -9,6 +9,12 @@ Formatting references (APA, IEEE) lives in :mod:`mlops_atlas.references`.
 Every problem in a file is reported at once, each with file, line and key::
 
     bibliography/references.bib:12: sculley2015hidden: missing required field 'booktitle'
+
+What a field, key or topic may hold (and why) is in
+:mod:`mlops_atlas.bibliography_checks`: keys and topics follow
+:data:`~mlops_atlas.bibliography_checks.NAME_RULE` because they name files;
+URLs, DOIs and access dates are checked strictly; markup, script links and
+Markdown links are refused. Loading is linear in the size of the file.
 """
 
 from __future__ import annotations
@@ -20,10 +26,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pybtex.errors
-from pybtex.database import BibliographyData, BibliographyDataError, Entry, parse_string
+from pybtex.database import BibliographyData, Entry, parse_string
 from pybtex.database.output.bibtex import Writer as BibtexWriter
+from pybtex.exceptions import PybtexError
 from pybtex.scanner import PybtexSyntaxError
 
+from mlops_atlas.bibliography_checks import REQUIRED_FIELDS, entry_problems, shown
+from mlops_atlas.bibliography_scan import (
+    EntryStart,
+    duplicate_keys,
+    entry_at,
+    entry_starts,
+    scan_entries,
+)
 from mlops_atlas.errors import AtlasError
 
 __all__ = [
@@ -40,24 +55,6 @@ __all__ = [
 
 DEFAULT_BIB = Path(__file__).resolve().parents[2] / "bibliography" / "references.bib"
 """The project's bibliography (in a source checkout)."""
-
-REQUIRED_FIELDS: dict[str, tuple[str | tuple[str, ...], ...]] = {
-    "article": ("author", "title", "journal", "year"),
-    "inproceedings": ("author", "title", "booktitle", "year"),
-    "book": (("author", "editor"), "title", "publisher", "year"),
-    "incollection": ("author", "title", "booktitle", "publisher", "year"),
-    "techreport": ("author", "title", "institution", "year"),
-    "misc": ("title", ("url", "doi", "howpublished")),
-    "online": ("title", "url"),
-}
-"""Fields each entry type needs; a tuple inside means "one of these"."""
-
-_ENTRY_START = re.compile(r"^[ \t]*@(?P<type>\w+)\s*[{(]\s*(?P<key>[^,\s]+)\s*,", re.MULTILINE)
-_DOI = re.compile(r"^10\.\d{4,9}/\S+$")
-_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
-_YEAR = re.compile(r"^\d{4}$")
-_HTML_LIKE = re.compile(r"<[^>]*>|&#?\w+;")
-_LIST_FIELDS = ("keywords", "uba-classes", "tc5044-skills")
 
 
 @dataclass(frozen=True)
@@ -78,7 +75,8 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else str(self.file)
-        return f"{where}: {self.key}: {self.message}" if self.key else f"{where}: {self.message}"
+        key = shown(self.key, limit=100) if self.key else ""
+        return f"{where}: {key}: {self.message}" if key else f"{where}: {self.message}"
 
 
 class BibliographyError(AtlasError):
@@ -174,7 +172,8 @@ class Bibliography:
     path: Path
     references: dict[str, Reference] = field(default_factory=dict)
     _data: BibliographyData = field(default_factory=BibliographyData, repr=False)
-    _bibtex_cache: dict[tuple[str, ...], str] = field(default_factory=dict, repr=False)
+    _bibtex_cache: dict[str, str] = field(default_factory=dict, repr=False)
+    _position_cache: dict[str, int] = field(default_factory=dict, repr=False)
 
     def __contains__(self, key: object) -> bool:
         return key in self.references
@@ -219,13 +218,16 @@ class Bibliography:
         Raises:
             UnknownKeyError: A key in ``keys`` is not in the bibliography.
         """
-        wanted = list(keys)
+        wanted = dict.fromkeys(keys)
         for key in wanted:
             self[key]  # raises with a hint for an unknown key
+        if wanted:  # only the keys asked for, in file order: no scan of the whole file
+            position = self._positions()
+            candidates = [self.references[key] for key in sorted(wanted, key=position.__getitem__)]
+        else:
+            candidates = list(self)
         chosen = []
-        for reference in self:
-            if wanted and reference.key not in wanted:
-                continue
+        for reference in candidates:
             if topic is not None and topic not in reference.keywords:
                 continue
             if course_class is not None and course_class not in reference.course_classes:
@@ -233,77 +235,55 @@ class Bibliography:
             chosen.append(reference.key)
         return chosen
 
+    def _positions(self) -> dict[str, int]:
+        if len(self._position_cache) != len(self.references):
+            self._position_cache.clear()
+            self._position_cache.update((key, n) for n, key in enumerate(self.references))
+        return self._position_cache
+
     def to_bibtex(self, keys: Iterable[str] | None = None) -> str:
         """BibTeX text for the given keys (everything when ``None``), in file order.
 
-        The result parses back (pybtex, bibtexparser) to the same entries.
+        The result parses back (pybtex, bibtexparser) to the same entries. Each
+        entry is written once and kept: pybtex writes entries one after the other,
+        separated by a blank line, so any selection is a join of written entries.
         """
-        chosen = tuple(self.keys() if keys is None else self.select(keys))
-        if chosen not in self._bibtex_cache:
-            subset = BibliographyData(entries={key: self._data.entries[key] for key in chosen})
+        chosen = self.keys() if keys is None else self.select(keys)
+        return "\n".join(self._entry_bibtex(key) for key in chosen)
+
+    def _entry_bibtex(self, key: str) -> str:
+        if key not in self._bibtex_cache:
+            entry = BibliographyData(entries={key: self._data.entries[key]})
             # the writer class directly: to_string("bibtex") scans entry points on every call
-            self._bibtex_cache[chosen] = BibtexWriter().to_string(subset)
-        return self._bibtex_cache[chosen]
+            self._bibtex_cache[key] = BibtexWriter().to_string(entry)
+        return self._bibtex_cache[key]
 
 
-def _line_of(text: str) -> dict[str, int]:
-    """Line of each entry's ``@type{key,`` in the text (first occurrence wins)."""
-    lines: dict[str, int] = {}
-    for match in _ENTRY_START.finditer(text):
-        lines.setdefault(match.group("key"), text.count("\n", 0, match.start()) + 1)
-    return lines
-
-
-def _syntax_problem(path: Path, text: str, error: PybtexSyntaxError) -> Problem:
-    """Turn a pybtex syntax error into a problem naming the entry it happened in."""
+def _pybtex_problem(path: Path, text: str, starts: list[EntryStart], error: PybtexError) -> Problem:
+    """A pybtex error placed at its line and entry (by the text it quotes when it has no line)."""
     line = getattr(error, "lineno", None)
-    key = None
-    if line:
-        opened = [(start, k) for k, start in _line_of(text).items() if start <= line]
-        if opened:
-            key = max(opened)[1]
-    message = str(error).split(": ", 1)[-1] if ":" in str(error) else str(error)
-    return Problem(path, line, key, f"BibTeX syntax error: {message}")
+    if isinstance(error, PybtexSyntaxError):
+        message = "BibTeX syntax error: " + str(error).split(": ", 1)[-1]
+    else:  # a duplicate pybtex found, a name with too many commas...
+        message = f"BibTeX error: {error}"
+        quoted = re.search(r"'(.+)'", str(error))
+        offset = text.find(quoted.group(1)) if quoted else -1
+        line = text.count("\n", 0, offset) + 1 if offset >= 0 else None
+    return Problem(path, line, entry_at(starts, line) if line else None, message)
 
 
-def _check_entry(path: Path, key: str, entry: Entry, line: int) -> list[Problem]:
-    problems: list[Problem] = []
-
-    def problem(message: str) -> None:
-        problems.append(Problem(path, line, key, message))
-
-    kind = entry.type.lower()
-    present = {name.lower() for name in entry.fields} | {role.lower() for role in entry.persons}
-    if kind not in REQUIRED_FIELDS:
-        problem(f"entry type '@{kind}' is not supported (use one of {', '.join(REQUIRED_FIELDS)})")
-    else:
-        for need in REQUIRED_FIELDS[kind]:
-            options = (need,) if isinstance(need, str) else need
-            if not present & set(options):
-                problem(f"missing required field '{' or '.join(options)}' for @{kind}")
-    for name, value in entry.fields.items():
-        lower, text = name.lower(), value.strip()
-        if not text:
-            problem(f"field '{lower}' is empty")
-            continue
-        if lower == "doi" and not _DOI.match(text):
-            problem(f"field 'doi' is not a DOI (10.NNNN/...; no https://doi.org/ prefix): {text}")
-        elif lower == "url" and not _URL.match(text):
-            problem(f"field 'url' is not an http(s) URL: {text}")
-        elif lower == "year" and not (_YEAR.match(text) and 1900 <= int(text) <= 2100):
-            problem(f"field 'year' must be a four-digit year: {text}")
-        elif lower not in ("url", "doi") and _HTML_LIKE.search(text):
-            problem(
-                f"field '{lower}' contains markup ({_HTML_LIKE.search(text).group(0)}): remove it"
-            )
-        elif lower == "uba-classes" and not all(
-            part.strip().isdigit() and 1 <= int(part) <= 8 for part in text.split(",")
-        ):
-            problem(f"field 'uba-classes' must list class numbers 1-8: {text}")
-    for role, persons in entry.persons.items():
-        if not persons:
-            problem(f"field '{role.lower()}' is empty")
-    return problems
+def _check_entry(
+    path: Path, key: str, entry: Entry, line: int, field_lines: dict[str, int]
+) -> list[Problem]:
+    """Every problem of one entry; a field's problem names the field's own line."""
+    persons = {
+        role.lower(): [str(person) for person in people] for role, people in entry.persons.items()
+    }
+    fields = {name.lower(): value for name, value in entry.fields.items()}
+    return [
+        Problem(path, field_lines.get(name, line), key, message)
+        for name, message in entry_problems(key, entry.type.lower(), fields, persons)
+    ]
 
 
 def _persons(entry: Entry, role: str) -> tuple[tuple[str, str], ...]:
@@ -334,46 +314,45 @@ def load_bibliography(path: Path | str = DEFAULT_BIB) -> Bibliography:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise BibliographyError([Problem(path, None, None, "file not found")]) from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise BibliographyError([Problem(path, None, None, f"cannot read: {error}")]) from None
+    except UnicodeDecodeError as error:
+        line = path.read_bytes().count(b"\n", 0, error.start) + 1
+        message = f"not UTF-8 (byte 0x{error.object[error.start]:02x}): save the file as UTF-8"
+        raise BibliographyError([Problem(path, line, None, message)]) from None
+    except OSError as error:
+        message = f"cannot read: {error.strerror or error}"
+        raise BibliographyError([Problem(path, None, None, message)]) from None
 
-    lines = _line_of(text)
-    problems: list[Problem] = []
-    seen: dict[str, str] = {}
-    for key, line in sorted(lines.items(), key=lambda item: item[1]):
-        if key.lower() in seen:
-            first = seen[key.lower()]
-            problems.append(
-                Problem(
-                    path, line, key, f"duplicate key (same as '{first}' on line {lines[first]})"
-                )
+    starts = entry_starts(text)
+    scans = scan_entries(text, starts)
+    found = [Problem(path, line, key, message) for line, key, message in duplicate_keys(starts)]
+    for key, scan in scans.items():
+        if scan.problem:
+            line, message = scan.problem
+            found.append(
+                Problem(path, line, key, f"BibTeX syntax error: unbalanced braces: {message}")
             )
-        else:
-            seen[key.lower()] = key
-    # Find repeats the first-occurrence map above could not see (same key twice).
-    for key in lines:
-        starts = [m.start() for m in _ENTRY_START.finditer(text) if m.group("key") == key]
-        for start in starts[1:]:
-            line = text.count("\n", 0, start) + 1
-            problems.append(Problem(path, line, key, f"duplicate key (first on line {lines[key]})"))
-    if problems:
-        raise BibliographyError(sorted(problems, key=lambda p: p.line or 0))
+    if found:
+        raise BibliographyError(sorted(found, key=lambda p: p.line or 0))
 
     strict = pybtex.errors.strict
     pybtex.errors.set_strict_mode(True)
     try:
         data = parse_string(text, "bibtex")
-    except PybtexSyntaxError as error:
-        raise BibliographyError([_syntax_problem(path, text, error)]) from None
-    except BibliographyDataError as error:
-        raise BibliographyError([Problem(path, None, None, str(error))]) from None
+    except PybtexError as error:
+        raise BibliographyError([_pybtex_problem(path, text, starts, error)]) from None
     finally:
         pybtex.errors.set_strict_mode(strict)
 
+    lines: dict[str, int] = {}
+    for start in starts:
+        if start.key is not None:
+            lines.setdefault(start.key, start.line)
+    problems = []
     bibliography = Bibliography(path=path, _data=data)
     for key, entry in data.entries.items():
         line = lines.get(key, 0)
-        problems.extend(_check_entry(path, key, entry, line))
+        field_lines = scans[key].field_lines if key in scans else {}
+        problems.extend(_check_entry(path, key, entry, line, field_lines))
         bibliography.references[key] = Reference(
             key=key,
             type=entry.type.lower(),
@@ -390,17 +369,25 @@ def load_bibliography(path: Path | str = DEFAULT_BIB) -> Bibliography:
 def export_files(bibliography: Bibliography) -> dict[str, str]:
     """Every BibTeX download the site offers, by relative path.
 
+    Keys and topics are checked names (:data:`~mlops_atlas.bibliography_checks.NAME_RULE`);
+    writers still keep each path inside its folder (:func:`mlops_atlas.outputs.path_inside`).
+
     Returns:
         ``references.bib`` (everything), ``entries/KEY.bib`` (one per entry),
         ``topics/TOPIC.bib`` (one per keyword) and ``classes/uba-clase-N.bib``
         (one per UBA class that has readings), each mapped to its BibTeX text.
     """
     files = {"references.bib": bibliography.to_bibtex()}
-    for key in bibliography.references:
-        files[f"entries/{key}.bib"] = bibliography.to_bibtex([key])
-    for topic in bibliography.topics():
-        files[f"topics/{topic}.bib"] = bibliography.to_bibtex(bibliography.select(topic=topic))
-    for number in sorted({n for reference in bibliography for n in reference.course_classes}):
-        keys = bibliography.select(course_class=number)
-        files[f"classes/uba-clase-{number}.bib"] = bibliography.to_bibtex(keys)
+    by_topic: dict[str, list[str]] = {}
+    by_class: dict[int, list[str]] = {}
+    for reference in bibliography:
+        files[f"entries/{reference.key}.bib"] = bibliography.to_bibtex([reference.key])
+        for topic in reference.keywords:
+            by_topic.setdefault(topic, []).append(reference.key)
+        for number in reference.course_classes:
+            by_class.setdefault(number, []).append(reference.key)
+    for topic in sorted(by_topic):
+        files[f"topics/{topic}.bib"] = bibliography.to_bibtex(by_topic[topic])
+    for number in sorted(by_class):
+        files[f"classes/uba-clase-{number}.bib"] = bibliography.to_bibtex(by_class[number])
     return files

@@ -119,7 +119,7 @@ def render_citations(
                     )
                 if key not in cited:
                     cited.append(key)
-                label = author_year(bibliography[key])
+                label = author_year(bibliography[key], "markdown")
                 locator = (item.group("locator") or "").strip()
                 text = f"{label}, {locator}" if locator else label
                 parts.append(f"[{text}]({link_for(key)})")

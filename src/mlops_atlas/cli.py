@@ -23,6 +23,8 @@ _SUBCOMMAND_MODULES = (
     "mlops_atlas.debt.cli",
     "mlops_atlas.validation.cli",
     "mlops_atlas.maturity.cli",
+    "mlops_atlas.assurance.cli",
+    "mlops_atlas.site.cli",
 )
 """Modules adding subcommands: each defines ``register(subparsers) -> None``."""
 

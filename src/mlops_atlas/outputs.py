@@ -14,15 +14,66 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mlops_atlas.errors import UsageError
+from mlops_atlas.errors import AtlasError, UsageError
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["OUTPUT_ENV", "output_dir", "save_figure", "write_atomically"]
+__all__ = [
+    "OUTPUT_ENV",
+    "UnsafePathError",
+    "output_dir",
+    "path_inside",
+    "save_figure",
+    "write_atomically",
+]
 
 OUTPUT_ENV = "MLOPS_ATLAS_OUTPUT"
 """Environment variable naming the folder an example writes its figures into."""
+
+
+class UnsafePathError(AtlasError):
+    """A path built from data (a citation key, a topic) would leave the folder it belongs in."""
+
+
+def path_inside(root: Path, relative: str | Path) -> Path:
+    """``root / relative``, checked to stay inside ``root`` before anything is written there.
+
+    Use it wherever a file name comes from data rather than from the user's own
+    command line: a name holding ``..``, an absolute path, a NUL byte, or a
+    symbolic link out of ``root`` is refused.
+
+    Args:
+        root: The folder the file must stay in (it need not exist yet).
+        relative: The path below it, e.g. ``entries/KEY.bib``.
+
+    Returns:
+        ``root / relative``.
+
+    Raises:
+        UnsafePathError: The path would not be inside ``root``; the message names both.
+
+    Examples:
+        >>> path_inside(Path("site"), "entries/a.bib").as_posix()
+        'site/entries/a.bib'
+        >>> path_inside(Path("site"), "entries/../../references.bib")
+        Traceback (most recent call last):
+        ...
+        mlops_atlas.outputs.UnsafePathError: 'entries/../../references.bib' would be written outside site: refused (a name from the data must not hold '..', '/' at its start or a link out)
+    """
+    root = Path(root)
+    target = root / relative
+    inside = "\0" not in str(relative) and not Path(relative).is_absolute()
+    if inside:
+        base = root.resolve()
+        resolved = target.resolve()
+        inside = resolved != base and resolved.is_relative_to(base)
+    if not inside:
+        raise UnsafePathError(
+            f"{str(relative)!r} would be written outside {root}: refused (a name from the "
+            "data must not hold '..', '/' at its start or a link out)"
+        )
+    return target
 
 
 def output_dir(example: str) -> Path:

@@ -3,7 +3,16 @@
 The styles cover the entry types the bibliography uses (article,
 inproceedings, book, misc/online). Titles keep the capitalisation of the
 ``.bib`` file except that APA's sentence case lowers every word not protected
-by braces, as BibTeX styles do. HTML output is escaped.
+by braces, as BibTeX styles do.
+
+Field text is never trusted as markup. HTML output escapes it; Markdown output
+(fed to Python-Markdown, which passes raw HTML and link syntax through) turns
+every character that HTML or Markdown would read as syntax into a character
+reference (:func:`~mlops_atlas.escaping.escape_markdown`), so it shows as the same text. Links are
+made only from an http(s) URL or a DOI that passes
+:func:`~mlops_atlas.bibliography_checks.is_http_url` /
+:func:`~mlops_atlas.bibliography_checks.is_doi`; anything else is shown as text.
+A malformed access date is shown as written, never a crash.
 """
 
 from __future__ import annotations
@@ -13,13 +22,22 @@ import re
 from typing import Literal
 
 from mlops_atlas.bibliography import Reference
+from mlops_atlas.bibliography_checks import is_doi, is_http_url, iso_date
+from mlops_atlas.escaping import Output, escape, escape_markdown_inline
 
 __all__ = ["Output", "Style", "author_year", "format_reference", "latex_to_text"]
 
 Style = Literal["apa", "ieee"]
-Output = Literal["text", "markdown", "html"]
 
-_COMMANDS = {r"\&": "&", r"\%": "%", r"\_": "_", r"\$": "$", "~": "\u00a0", "--": "\u2013"}
+_COMMANDS = {
+    r"\&": "&",
+    r"\%": "%",
+    r"\_": "_",
+    r"\$": "$",
+    "~": "\u00a0",
+    "---": "\u2014",
+    "--": "\u2013",
+}
 
 
 def latex_to_text(value: str) -> str:
@@ -28,6 +46,8 @@ def latex_to_text(value: str) -> str:
     Examples:
         >>> latex_to_text("{TFX}: A {TensorFlow}-Based Platform, pp. 1387--1395")
         'TFX: A TensorFlow-Based Platform, pp. 1387–1395'
+        >>> latex_to_text("Debt---and interest")
+        'Debt—and interest'
     """
     for command, replacement in _COMMANDS.items():
         value = value.replace(command, replacement)
@@ -80,8 +100,13 @@ def _ieee_authors(people: tuple[tuple[str, str], ...]) -> str:
     return ", ".join(names[:-1]) + ", and " + names[-1]
 
 
-def author_year(reference: Reference) -> str:
+def author_year(reference: Reference, output: Output = "text") -> str:
     """Short in-text label, APA style: ``Sculley et al., 2015``.
+
+    Args:
+        reference: The entry.
+        output: ``"text"``, or ``"markdown"``/``"html"`` to escape names for that
+            output (:func:`escape`): pass it wherever the label lands in a page.
 
     Examples:
         >>> ref = Reference("k", "article", {"year": "2022", "title": "T"},
@@ -98,35 +123,45 @@ def author_year(reference: Reference) -> str:
         who = f"{latex_to_text(people[0][1])} & {latex_to_text(people[1][1])}"
     else:
         who = f"{latex_to_text(people[0][1])} et al."
-    return f"{who}, {reference.year or 'n.d.'}"
+    return escape(f"{who}, {reference.year or 'n.d.'}", output)
 
 
 class _Writer:
-    """Builds one reference from pieces, as text, Markdown or HTML."""
+    """Builds one reference from pieces, as text, Markdown or HTML, escaping every piece."""
 
     def __init__(self, output: Output) -> None:
         self.output = output
         self.parts: list[str] = []
 
+    def _escaped(self, value: str) -> str:
+        if self.output == "markdown" and self.parts:
+            # only the first piece starts the line: later ones need no block-start escape
+            return escape_markdown_inline(value)
+        return escape(value, self.output)
+
     def text(self, value: str) -> None:
-        self.parts.append(html.escape(value, quote=False) if self.output == "html" else value)
+        self.parts.append(self._escaped(value))
 
     def italic(self, value: str) -> None:
+        value = value.strip()
+        if not value:
+            return
         if self.output == "html":
-            self.parts.append(f"<em>{html.escape(value, quote=False)}</em>")
+            self.parts.append(f"<em>{html.escape(value)}</em>")
         elif self.output == "markdown":
-            self.parts.append(f"*{value}*")
+            self.parts.append(f"*{escape_markdown_inline(value)}*")
         else:
             self.parts.append(value)
 
     def link(self, url: str) -> None:
-        if self.output == "html":
+        """``url`` as a link when it is a checked http(s) URL; as text otherwise."""
+        if not is_http_url(url) or self.output == "text":
+            self.text(url)
+        elif self.output == "html":
             escaped = html.escape(url)
             self.parts.append(f'<a href="{escaped}">{escaped}</a>')
-        elif self.output == "markdown":
-            self.parts.append(f"<{url}>")
         else:
-            self.parts.append(url)
+            self.parts.append(f"<{url}>")  # an autolink: a checked URL has no '<', '>' or space
 
     def result(self) -> str:
         return "".join(self.parts)
@@ -141,8 +176,11 @@ def _pages(reference: Reference) -> str:
 
 
 def _link_for(reference: Reference) -> str:
-    doi = reference.get("doi")
-    return f"https://doi.org/{doi}" if doi else latex_to_text(reference.get("url"))
+    """The DOI as a https://doi.org/ URL, else the URL (as written: LaTeX would mangle ``~``)."""
+    doi = reference.get("doi").strip()
+    if doi:
+        return f"https://doi.org/{doi}" if is_doi(doi) else doi
+    return reference.get("url").strip()
 
 
 def _apa(reference: Reference, out: _Writer) -> None:
@@ -255,11 +293,14 @@ def _ieee(reference: Reference, out: _Writer) -> None:
         out.text((" " if after_quoted_title else ", ") + ", ".join(details))
     if reference.get("doi"):
         out.text(", doi: ")
-        out.link(reference.get("doi") if out.output == "text" else _link_for(reference))
+        if out.output == "text":
+            out.text(reference.get("doi").strip())  # IEEE prints the DOI; pages link it
+        else:
+            out.link(_link_for(reference))
         out.text(".")
     elif reference.get("url"):
         out.text(". [Online]. Available: ")
-        out.link(latex_to_text(reference.get("url")))
+        out.link(_link_for(reference))
         if reference.get("urldate"):
             out.text(f" (accessed {_long_date(reference.get('urldate'), short=True)}).")
     else:
@@ -267,12 +308,24 @@ def _ieee(reference: Reference, out: _Writer) -> None:
 
 
 def _long_date(iso: str, *, short: bool = False) -> str:
-    """``2026-11-22`` as ``November 22, 2026`` (``Nov. 22, 2026`` when short)."""
-    year, month, day = (int(part) for part in iso.split("-"))
-    name = _MONTHS[month - 1]
+    """``2026-11-22`` as ``November 22, 2026`` (``Nov. 22, 2026`` when short).
+
+    Text that is not a real ISO date is returned as written (loading refuses it;
+    a hand-made :class:`~mlops_atlas.bibliography.Reference` must not crash a page).
+
+    Examples:
+        >>> _long_date("2026-11-22"), _long_date("2026-11-22", short=True)
+        ('November 22, 2026', 'Nov. 22, 2026')
+        >>> _long_date("2026-00-10"), _long_date("2026")
+        ('2026-00-10', '2026')
+    """
+    date = iso_date(iso.strip())
+    if date is None:
+        return iso.strip()
+    name = _MONTHS[date.month - 1]
     if short and len(name) > 4:
         name = name[:3] + "."
-    return f"{name} {day}, {year}"
+    return f"{name} {date.day}, {date.year}"
 
 
 _MONTHS = [
@@ -297,8 +350,10 @@ def format_reference(reference: Reference, style: Style = "apa", output: Output 
     Args:
         reference: The entry to format.
         style: ``"apa"`` (APA 7) or ``"ieee"``.
-        output: ``"text"``, ``"markdown"`` (italics with ``*``, links in ``<>``) or
-            ``"html"`` (escaped, ``<em>`` and ``<a>``).
+        output: ``"text"``, ``"markdown"`` (field text escaped with
+            :func:`~mlops_atlas.escaping.escape_markdown`,
+            italics with ``*``, links in ``<>``) or ``"html"`` (escaped, ``<em>`` and ``<a>``).
+            Only http(s) URLs and DOIs that pass the bibliography's checks become links.
 
     Returns:
         The formatted reference.

@@ -16,6 +16,8 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +30,15 @@ EXAMPLES_DIR = Path(__file__).resolve().parents[2] / "examples"
 """The examples of a source checkout."""
 
 _LIBRARY = Path(__file__).resolve().parent
+
+TIMEOUT_ENV = "MLOPS_ATLAS_EXAMPLE_TIMEOUT"
+"""Environment variable: seconds an example may run before it is stopped."""
+
+DEFAULT_TIMEOUT = 600.0
+
+DOWNLOAD_SUFFIXES = (".yaml",)
+"""Files an example writes at the top of its output folder that its page offers as downloads
+(a compiled pipeline, a manifest)."""
 
 
 class ExampleError(AtlasError):
@@ -42,11 +53,13 @@ class ExampleRun:
         name: The example's name (its file name without ``.py``).
         stdout: Everything it printed.
         figures: Its figure files (SVG), sorted by name.
+        downloads: Files it wrote for the reader to take away (``*.yaml``), sorted by name.
     """
 
     name: str
     stdout: str
     figures: tuple[Path, ...]
+    downloads: tuple[Path, ...] = ()
 
 
 def available_examples(folder: Path = EXAMPLES_DIR) -> list[str]:
@@ -68,7 +81,12 @@ def _content_hash(script: Path) -> str:
 
 
 def run_example(
-    name: str, cache_dir: Path, *, folder: Path = EXAMPLES_DIR, timeout: float = 120
+    name: str,
+    cache_dir: Path,
+    *,
+    folder: Path = EXAMPLES_DIR,
+    timeout: float | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> ExampleRun:
     """Run ``folder/NAME.py`` (or reuse the cached run) and return what it showed.
 
@@ -76,10 +94,13 @@ def run_example(
         name: The example's name.
         cache_dir: Where runs are cached, one folder per name and content hash.
         folder: The folder holding the examples.
-        timeout: Seconds before the run is stopped and reported as failed.
+        timeout: Seconds before the run is stopped and reported as failed (default
+            ``$MLOPS_ATLAS_EXAMPLE_TIMEOUT``, else 600: a guard against a hang, generous
+            because a busy machine slows every example at once).
+        progress: Called with one line when the example really runs (not cached).
 
     Returns:
-        The printed output and the figures.
+        The printed output, the figures and the downloads.
 
     Raises:
         ExampleError: The script does not exist, fails, or runs out of time.
@@ -91,13 +112,44 @@ def run_example(
     target = cache_dir / f"{name}-{_content_hash(script)}"
     manifest = target / "run.json"
     if not manifest.exists():
-        _execute(name, script, target, timeout)
+        if progress is not None:
+            progress(f"example {name}")
+        limit = timeout or float(os.environ.get(TIMEOUT_ENV) or DEFAULT_TIMEOUT)
+        _execute(name, script, target, limit)
     record = json.loads(manifest.read_text(encoding="utf-8"))
     return ExampleRun(
         name=name,
         stdout=record["stdout"],
         figures=tuple(target / figure for figure in record["figures"]),
+        downloads=tuple(target / file for file in record.get("downloads", [])),
     )
+
+
+_TEMPLATE_LOCK = threading.Lock()
+
+
+def _store_template(folder: Path) -> Path:
+    """An empty MLflow SQLite store with its tables created (made once per cache folder)."""
+    template = folder / "mlflow-template.db"
+    with _TEMPLATE_LOCK:
+        if not template.exists():
+            partial = folder / f".mlflow-template-{os.getpid()}.db"
+            create = (
+                "import sys, mlflow; "
+                "mlflow.MlflowClient(sys.argv[1]).search_experiments(max_results=1)"
+            )
+            result = subprocess.run(
+                [sys.executable, "-c", create, f"sqlite:///{partial.resolve()}"],
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            if result.returncode != 0:
+                partial.unlink(missing_ok=True)
+                tail = "\n".join(result.stderr.strip().splitlines()[-4:])
+                raise ExampleError(f"cannot create an MLflow store for the examples:\n{tail}")
+            partial.replace(template)
+    return template
 
 
 def _execute(name: str, script: Path, target: Path, timeout: float) -> None:
@@ -105,11 +157,14 @@ def _execute(name: str, script: Path, target: Path, timeout: float) -> None:
     with tempfile.TemporaryDirectory(prefix=f"{name}-", dir=target.parent) as scratch:
         work = Path(scratch)
         figures = work / "figures"
+        # each run gets a private store, copied from one whose tables MLflow created once:
+        # examples run side by side and never wait for each other's SQLite writes
+        store = work / "mlflow.db"
+        shutil.copyfile(_store_template(target.parent), store)
         env = {
             **os.environ,
             OUTPUT_ENV: str(figures),
-            # one private store for all build runs: MLflow creates its tables once
-            "MLFLOW_TRACKING_URI": f"sqlite:///{target.parent.resolve() / 'mlflow.db'}",
+            "MLFLOW_TRACKING_URI": f"sqlite:///{store.resolve()}",
             "MPLBACKEND": "Agg",
             "PYTHONHASHSEED": "0",
         }
@@ -128,10 +183,12 @@ def _execute(name: str, script: Path, target: Path, timeout: float) -> None:
         if result.returncode != 0:
             tail = "\n".join(result.stderr.strip().splitlines()[-8:])
             raise ExampleError(f"example {name!r} failed (exit {result.returncode}):\n{tail}")
-        shown = sorted(path.name for path in figures.glob("*.svg")) if figures.exists() else []
+        written = sorted(figures.iterdir()) if figures.exists() else []
+        shown = [path.name for path in written if path.suffix == ".svg"]
+        downloads = [path.name for path in written if path.suffix in DOWNLOAD_SUFFIXES]
         target.mkdir(parents=True, exist_ok=True)
-        for figure in shown:
-            shutil.copy2(figures / figure, target / figure)
-        record = {"stdout": result.stdout, "figures": shown}
+        for file in shown + downloads:
+            shutil.copy2(figures / file, target / file)
+        record = {"stdout": result.stdout, "figures": shown, "downloads": downloads}
         # written last: a run folder without run.json is incomplete and is redone
         (target / "run.json").write_text(json.dumps(record, indent=1), encoding="utf-8")

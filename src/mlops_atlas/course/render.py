@@ -57,7 +57,7 @@ def _coverage(
     if topic.readings:
         names = []
         for key in topic.readings:
-            label = author_year(bibliography[key])
+            label = author_year(bibliography[key], "markdown")  # names are data: escaped
             target = reading_pages.get(key)
             names.append(
                 f"[{label}]({link(target)})"

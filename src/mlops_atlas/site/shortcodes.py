@@ -27,6 +27,7 @@ from mlops_atlas.citations import CitationError, references_section, render_cita
 from mlops_atlas.course import Course, course_map_markdown, glossary_markdown
 from mlops_atlas.diagrams import DiagramSpec
 from mlops_atlas.errors import AtlasError
+from mlops_atlas.escaping import escape_markdown
 from mlops_atlas.references import author_year, format_reference
 from mlops_atlas.runner import ExampleRun
 
@@ -71,6 +72,7 @@ class SiteContext:
         diagram_paths: Site path (from the docs root) of each diagram's SVG.
         runs: Each example's run (output and figures).
         figure_paths: Site paths of each example's figures, in order.
+        download_paths: Site paths of the files each example offers as downloads.
         example_pages: Docs path of each example's page (``examples/NAME.md``).
         reading_pages: Docs path of the reading page citing each key.
         cited_by: Docs paths of the pages citing each key (front matter or in the text).
@@ -84,6 +86,7 @@ class SiteContext:
     diagram_paths: Mapping[str, str] = field(default_factory=dict)
     runs: Mapping[str, ExampleRun] = field(default_factory=dict)
     figure_paths: Mapping[str, list[str]] = field(default_factory=dict)
+    download_paths: Mapping[str, list[str]] = field(default_factory=dict)
     example_pages: Mapping[str, str] = field(default_factory=dict)
     reading_pages: Mapping[str, str] = field(default_factory=dict)
     cited_by: Mapping[str, list[str]] = field(default_factory=dict)
@@ -103,11 +106,25 @@ def _indent(text: str, spaces: int = 4) -> str:
 
 
 def _fenced(language: str, code: str) -> str:
-    return f"```{language}\n{code}\n```"
+    """A fenced block that ``code`` cannot close: the fence is longer than any run of backticks in it.
+
+    Examples:
+        >>> print(_fenced("bibtex", "note = {```}"))
+        ````bibtex
+        note = {```}
+        ````
+    """
+    longest = max((len(run) for run in re.findall(r"`+", code)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}{language}\n{code}\n{fence}"
 
 
 def citation_block(key: str, page: str, context: SiteContext) -> str:
-    """The "Cite this work" block: APA, IEEE and BibTeX in tabs, and a .bib download."""
+    """The "Cite this work" block: APA, IEEE and BibTeX in tabs, and a .bib download.
+
+    Every field reaches the page escaped (names in the title too: a ``"`` would end it);
+    the BibTeX sits in a fence that no field can close.
+    """
     reference = context.bibliography[key]
     bibtex = context.bibliography.to_bibtex([key]).strip()
     apa = format_reference(reference, "apa", "markdown")
@@ -115,7 +132,7 @@ def citation_block(key: str, page: str, context: SiteContext) -> str:
     download = _relative(f"{DOWNLOADS}/entries/{key}.bib", page)
     entry = _relative(BIBLIOGRAPHY_PAGE, page) + f"#{key}"
     parts = [
-        f'!!! quote "Cite this work: {author_year(reference)}"',
+        f'!!! quote "Cite this work: {author_year(reference, "markdown")}"',
         "",
         _indent(f'=== "APA 7"\n\n{_indent(apa)}'),
         "",
@@ -124,7 +141,7 @@ def citation_block(key: str, page: str, context: SiteContext) -> str:
         _indent('=== "BibTeX"\n\n' + _indent(_fenced("bibtex", bibtex))),
         "",
         _indent(
-            f"[:material-download: {key}.bib]({download}){{ download }} · "
+            f"[:material-download: {escape_markdown(key)}.bib]({download}){{ download }} · "
             f"[entry in the bibliography]({entry})"
         ),
         "",
@@ -135,7 +152,7 @@ def citation_block(key: str, page: str, context: SiteContext) -> str:
 
 
 def _unverified_note(what: str) -> str:
-    return f'!!! warning "Not verified"\n\n    {what}. Check the source before citing.'
+    return f'!!! warning "Not verified"\n\n    {escape_markdown(what)}. Check the source before citing.'
 
 
 def diagram_block(name: str, page: str, context: SiteContext) -> str:
@@ -158,9 +175,15 @@ def example_link(name: str, page: str, context: SiteContext) -> str:
 
 
 def output_block(name: str, page: str, context: SiteContext) -> str:
-    """What an example printed (as a text block) followed by its figures."""
+    """What an example printed (as a text block), the files it offers, then its figures."""
     run = _known(name, context.runs, "example")
     parts = [f'```text title="python examples/{name}.py"\n{run.stdout.rstrip()}\n```', ""]
+    downloads = [
+        f"[:material-download: {posixpath.basename(path)}]({_relative(path, page)}){{ download }}"
+        for path in context.download_paths.get(name, [])
+    ]
+    if downloads:
+        parts += [f"Written by the run: {' · '.join(downloads)}", ""]
     for path in context.figure_paths.get(name, []):
         stem = posixpath.splitext(posixpath.basename(path))[0]
         parts.append(f"![Figure {stem} produced by examples/{name}.py]({_relative(path, page)})")
@@ -175,7 +198,7 @@ def diagram_gallery(page: str, context: SiteContext) -> str:
         parts.append(f"### {spec.title.split(':')[0].split(',')[0]} ({name})\n")
         parts.append(diagram_block(name, page, context))
         if spec.reading in context.reading_pages:
-            label = author_year(context.bibliography[spec.reading])
+            label = author_year(context.bibliography[spec.reading], "markdown")
             parts.append(
                 f"Reading: [{label}]({_relative(context.reading_pages[spec.reading], page)})\n"
             )
@@ -185,7 +208,7 @@ def diagram_gallery(page: str, context: SiteContext) -> str:
 def _entry_markdown(key: str, page: str, context: SiteContext) -> str:
     reference = context.bibliography[key]
     parts = [
-        f"#### {author_year(reference)} {{ #{key} }}\n",
+        f"#### {author_year(reference, 'markdown')} {{ #{key} }}\n",
         format_reference(reference, "apa", "markdown") + "\n",
     ]
     if reference.unverified:
@@ -202,7 +225,7 @@ def _entry_markdown(key: str, page: str, context: SiteContext) -> str:
     parts.append(
         f'??? note "BibTeX: `{key}`"\n\n'
         + _indent(_fenced("bibtex", bibtex))
-        + f"\n\n    [:material-download: {key}.bib]({download}){{ download }}\n"
+        + f"\n\n    [:material-download: {escape_markdown(key)}.bib]({download}){{ download }}\n"
     )
     return "\n".join(parts)
 
@@ -228,7 +251,7 @@ def bibliography_list(page: str, context: SiteContext) -> str:
         ),
         "- By topic: "
         + ", ".join(
-            f"[{topic}]({link(f'{DOWNLOADS}/topics/{topic}.bib')}){{ download }}"
+            f"[{escape_markdown(topic)}]({link(f'{DOWNLOADS}/topics/{topic}.bib')}){{ download }}"
             for topic in topics
         ),
         "",
@@ -246,7 +269,7 @@ def bibliography_list(page: str, context: SiteContext) -> str:
                 reference.keywords[0] if reference.keywords else "other", []
             ).append(reference.key)
     for topic in sorted(by_topic):
-        parts.append(f"### {topic.replace('-', ' ').capitalize()}\n")
+        parts.append(f"### {escape_markdown(topic.replace('-', ' ').capitalize())}\n")
         parts.extend(_entry_markdown(key, page, context) for key in by_topic[topic])
     return "\n".join(parts)
 

@@ -75,15 +75,23 @@ def run_locally(
 
     Returns:
         The finished pipeline task (``.output`` or ``.outputs[...]``).
+
+    Raises:
+        RuntimeError: A task failed; the message ends with the last lines KFP logged.
     """
     from kfp import local
 
     pipeline_root.mkdir(parents=True, exist_ok=True)
     local.init(runner=local.SubprocessRunner(use_venv=False), pipeline_root=str(pipeline_root))
     captured = io.StringIO()
-    with contextlib.redirect_stdout(captured), contextlib.redirect_stderr(captured):
-        task = pipeline(**arguments)
-    logging.getLogger(__name__).debug(captured.getvalue())
+    try:
+        with contextlib.redirect_stdout(captured), contextlib.redirect_stderr(captured):
+            task = pipeline(**arguments)
+    except RuntimeError as error:
+        tail = "\n".join(captured.getvalue().rstrip().splitlines()[-15:])
+        raise RuntimeError(f"{error}\n{tail}") from None
+    finally:
+        logging.getLogger(__name__).debug(captured.getvalue())
     return task
 
 

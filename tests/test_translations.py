@@ -1,0 +1,107 @@
+"""Spanish twins stay in step with their English pages: missing, stale and reshaped are named."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mlops_atlas.site.translations import (
+    TranslationError,
+    check_translations,
+    source_hash,
+    stamp_translation,
+)
+
+
+@pytest.fixture
+def docs(tmp_path: Path) -> Path:
+    (tmp_path / "readings").mkdir()
+    (tmp_path / "reference").mkdir()
+    (tmp_path / "index.md").write_text("# Home\n\n<!-- md:example cace -->\n", encoding="utf-8")
+    (tmp_path / "readings" / "paper.md").write_text(
+        "---\ncite: k\n---\n# Paper\n\n<!-- md:citation -->\n<!-- md:diagram d1 -->\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "reference" / "api.md").write_text("::: mlops_atlas\n", encoding="utf-8")
+    return tmp_path
+
+
+def kinds(docs: Path) -> dict[str, str]:
+    return {p.twin.relative_to(docs).as_posix(): p.kind for p in check_translations(docs)}
+
+
+def test_an_english_page_without_a_twin_is_named_but_not_the_api_reference(docs: Path) -> None:
+    assert kinds(docs) == {"index.es.md": "missing", "readings/paper.es.md": "missing"}
+
+
+def test_a_stamped_twin_with_the_same_shortcodes_is_current(docs: Path) -> None:
+    twin = docs / "index.es.md"
+    twin.write_text("# Inicio\n\n<!-- md:example cace -->\n", encoding="utf-8")
+    assert kinds(docs)["index.es.md"] == "unstamped"
+    stamp = stamp_translation(twin)
+    assert stamp == source_hash(docs / "index.md")
+    assert twin.read_text("utf-8").startswith(f"---\ntranslation_of: {stamp}\n---\n\n# Inicio")
+    assert "index.es.md" not in kinds(docs)
+
+
+def test_editing_the_english_page_makes_its_twin_stale_naming_both(docs: Path) -> None:
+    twin = docs / "readings" / "paper.es.md"
+    twin.write_text(
+        "---\ncite: k\n---\n# Artículo\n\n<!-- md:citation -->\n<!-- md:diagram d1 -->\n",
+        encoding="utf-8",
+    )
+    old = stamp_translation(twin)
+    assert twin.read_text("utf-8").startswith(f"---\ncite: k\ntranslation_of: {old}\n---\n")
+    english = docs / "readings" / "paper.md"
+    english.write_text(english.read_text("utf-8") + "\nA new paragraph.\n", encoding="utf-8")
+    [problem] = [p for p in check_translations(docs) if p.twin == twin]
+    assert problem.kind == "stale"
+    assert str(english) in str(problem)
+    assert str(twin) in str(problem)
+    assert f"({old} → {source_hash(english)})" in str(problem)
+    stamp_translation(twin)  # after updating the translation
+    assert twin.read_text("utf-8").count("translation_of:") == 1
+    assert not [p for p in check_translations(docs) if p.twin == twin]
+
+
+def test_a_twin_with_different_shortcodes_is_named_with_the_difference(docs: Path) -> None:
+    twin = docs / "readings" / "paper.es.md"
+    twin.write_text("---\ncite: k\n---\n# Artículo\n\n<!-- md:citation -->\n", encoding="utf-8")
+    stamp_translation(twin)
+    [problem] = [p for p in check_translations(docs) if p.twin == twin]
+    assert problem.kind == "shortcodes"
+    assert "lacks <!-- md:diagram d1 -->" in problem.detail
+
+
+def test_stamping_a_page_that_is_not_a_twin_is_refused(docs: Path) -> None:
+    with pytest.raises(TranslationError, match=r"not a translation"):
+        stamp_translation(docs / "index.md")
+    with pytest.raises(TranslationError, match=r"English page .*ghost\.md does not exist"):
+        stamp_translation(docs / "ghost.es.md")
+
+
+def test_an_empty_front_matter_gets_the_stamp(docs: Path) -> None:
+    twin = docs / "index.es.md"
+    twin.write_text("---\n---\n# Inicio\n\n<!-- md:example cace -->\n", encoding="utf-8")
+    stamp = stamp_translation(twin)
+    assert twin.read_text("utf-8") == (
+        f"---\ntranslation_of: {stamp}\n---\n# Inicio\n\n<!-- md:example cace -->\n"
+    )
+
+
+def test_the_command_lists_what_to_translate_and_stamps(docs: Path, capsys) -> None:
+    from mlops_atlas.cli import main
+
+    assert main(["translations", "--docs", str(docs)]) == 1
+    err = capsys.readouterr().err
+    assert f"{docs / 'index.es.md'}: missing: translate {docs / 'index.md'} into it" in err
+    assert err.endswith("mlops-atlas: 2 translation(s) to do\n")
+    (docs / "index.es.md").write_text("# Inicio\n\n<!-- md:example cace -->\n", encoding="utf-8")
+    (docs / "readings" / "paper.es.md").write_text(
+        "# Artículo\n<!-- md:citation -->\n<!-- md:diagram d1 -->\n", encoding="utf-8"
+    )
+    twins = [str(docs / "index.es.md"), str(docs / "readings" / "paper.es.md")]
+    assert main(["translations", "--stamp", *twins]) == 0
+    assert main(["translations", "--docs", str(docs)]) == 0
+    assert "ok: every page" in capsys.readouterr().out
