@@ -21,15 +21,21 @@ PAGES = [
     "readings/baylor2017tfx/",
     "readings/kreuzberger2023machine/",
     "readings/mlops-maturity-models/",
+    "readings/huyen2022designing/",
     "examples/cace/",
     "examples/maturity_teams/",
     "examples/debt_scan/",
+    "examples/baselines/",
+    "examples/distribution_shifts/",
+    "examples/continual_learning/",
     "architecture/",
     "bibliography/",
     "course/",
     "es/",
     "es/course/",
     "es/readings/sculley2015hidden/",
+    "es/readings/huyen2022designing/",
+    "es/examples/distribution_shifts/",
 ]
 SCREENSHOTS = os.environ.get("MLOPS_ATLAS_SCREENSHOTS")  # a folder, to look at the pages by eye
 
