@@ -8,6 +8,7 @@ folder publishes them; the folder is not committed.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 from pathlib import Path
 
@@ -26,6 +27,7 @@ __all__ = [
     "example_file",
     "example_page",
     "page_url",
+    "public_url",
     "relative",
     "rule_anchor",
     "site_url",
@@ -129,6 +131,20 @@ class _AnyTagLoader(yaml.SafeLoader):
 _AnyTagLoader.add_multi_constructor("", lambda loader, suffix, node: None)
 
 
+PROJECT_ROOT = Path(__file__).resolve().parents[3]
+"""The checkout this library runs from (``mkdocs.yml`` is there)."""
+
+LOCAL_URL = "http://127.0.0.1:8000/"
+"""Where ``python3 dev.py serve`` serves the site: the address when none is configured."""
+
+
+@functools.cache
+def public_url() -> str:
+    """The site's address as configured (``site_url``), for links printed by commands."""
+    config = PROJECT_ROOT / "mkdocs.yml"
+    return site_url(PROJECT_ROOT) if config.is_file() else LOCAL_URL
+
+
 def site_url(root: Path) -> str:
     """The site's public address: ``site_url`` in ``mkdocs.yml`` (one setting for the project).
 
@@ -136,5 +152,5 @@ def site_url(root: Path) -> str:
     """
     config = root / "mkdocs.yml"
     data = yaml.load(config.read_text(encoding="utf-8"), Loader=_AnyTagLoader)
-    url = str((data or {}).get("site_url") or "")
+    url = str((data or {}).get("site_url") or LOCAL_URL)
     return url if url.endswith("/") else url + "/"
