@@ -50,16 +50,23 @@ class DiagramSpec:
 
     Attributes:
         name: Identifier used by pages (``<!-- md:diagram NAME -->``) and file names.
-        title: Caption shown under the picture.
+        title: Caption shown under the picture (English).
         reading: BibTeX key of the work the diagram redraws or summarises.
         draw: Function drawing the diagram with ``diagrams`` into a filename
             (without extension) as SVG.
+        title_es: The caption in Spanish (labels inside the picture stay English,
+            as the papers' figures are).
     """
 
     name: str
     title: str
     reading: str
     draw: Callable[[str], None]
+    title_es: str = ""
+
+    def caption(self, language: str = "en") -> str:
+        """The caption in a language: the Spanish one when asked for and written, else English."""
+        return self.title_es if language == "es" and self.title_es else self.title
 
     def code_hash(self) -> str:
         """Hash of everything that decides the picture: the module's code and the tool versions."""
@@ -76,13 +83,16 @@ class DiagramSpec:
 _REGISTRY: dict[str, DiagramSpec] = {}
 
 
-def register(name: str, *, title: str, reading: str) -> Callable[[Callable[[str], None]], Callable]:
+def register(
+    name: str, *, title: str, reading: str, title_es: str = ""
+) -> Callable[[Callable[[str], None]], Callable]:
     """Register a drawing function under ``name`` (used as a decorator).
 
     Args:
         name: Identifier of the diagram, e.g. ``"sculley2015-figure1"``.
         title: Caption for the page.
         reading: BibTeX key of the work it illustrates.
+        title_es: The caption in Spanish.
 
     Returns:
         The decorator, which returns the function unchanged.
@@ -91,7 +101,9 @@ def register(name: str, *, title: str, reading: str) -> Callable[[Callable[[str]
     def decorator(draw: Callable[[str], None]) -> Callable[[str], None]:
         if name in _REGISTRY:
             raise ValueError(f"diagram {name!r} is registered twice")
-        _REGISTRY[name] = DiagramSpec(name=name, title=title, reading=reading, draw=draw)
+        _REGISTRY[name] = DiagramSpec(
+            name=name, title=title, reading=reading, draw=draw, title_es=title_es
+        )
         return draw
 
     return decorator
