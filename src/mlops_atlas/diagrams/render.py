@@ -28,6 +28,7 @@ __all__ = [
     "DiagramError",
     "DiagramSpec",
     "embed_images",
+    "labelled_node",
     "register",
     "registry",
     "render_svg",
@@ -195,3 +196,36 @@ def render_svg(name: str, cache_dir: Path) -> Path:
     partial.write_text(svg, encoding="utf-8")
     partial.replace(target)  # never leave a half-written SVG in the cache
     return target
+
+
+def _icon_ratio(kind: type) -> float:
+    """Height over width of a ``diagrams`` node class's icon, read from its PNG header."""
+    import struct
+
+    import diagrams
+
+    path = Path(diagrams.__file__).resolve().parent.parent / kind._icon_dir / kind._icon
+    width, height = struct.unpack(">II", path.read_bytes()[16:24])
+    return height / width
+
+
+def labelled_node(kind: type, label: str, width: float = 1.0, fontsize: int = 13) -> object:
+    """A ``diagrams`` node: an icon ``width`` inches wide, its label below, nothing overlapping.
+
+    The package scales an icon to fill its node, label area included, so a tall icon or a
+    label of several lines overlaps the text; the height here is computed from the icon's
+    proportions and the number of lines, and the icon is drawn at the top of the node.
+
+    Args:
+        kind: The node class, e.g. ``diagrams.k8s.compute.Pod``.
+        label: The label, one line per line break.
+        width: Icon width in inches.
+        fontsize: Label size in points.
+
+    Returns:
+        The node (inside the current diagram or cluster).
+    """
+    lines = label.count("\n") + 1
+    height = width * _icon_ratio(kind) + 0.15 + fontsize / 52 * lines
+    size = {"width": str(width), "height": f"{height:.2f}", "fontsize": str(fontsize)}
+    return kind(label, imagepos="tc", **size)  # the icon at the top, the label below it
