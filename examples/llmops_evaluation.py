@@ -27,6 +27,9 @@ from mlops_atlas.llmops import PassageQA, Retriever, load_passages, load_questio
 
 os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")  # offline: MLflow sends no usage data
 HERE = Path(__file__).resolve().parent
+CACHE_INPUTS = [
+    "docs/readings/*.md"
+]  # what it reads besides itself: the site runs it again on a change
 passages = load_passages(HERE.parent / "docs" / "readings")
 questions = load_questions(HERE / "llmops" / "questions.yaml")
 qa = PassageQA(Retriever(passages), k=3)

@@ -161,7 +161,7 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The project's site, built once per session (whichever worker asks first builds it)."""
     from filelock import FileLock
 
-    from mlops_atlas.site.build import default_cache_dir
+    from mlops_atlas.site.prepare import default_cache_dir
 
     shared = shared_tmp(tmp_path_factory)
     site, failed = shared / "built-site", shared / "built-site.failed"

@@ -159,7 +159,7 @@ def test_topics_without_examples_say_so(course) -> None:
         course, load_bibliography(), language="es", page="course/index.md", reading_pages={}
     )
     assert "### Clase 5-7: Práctica: Kubeflow y TensorFlow" in spanish
-    assert "(../downloads/classes/uba-clase-5.bib)" in spanish
+    assert "(../generated/downloads/classes/uba-clase-5.bib)" in spanish
 
 
 def test_malformed_course_file_names_the_class(tmp_path: Path) -> None:

@@ -570,7 +570,7 @@ def make_project(folder: Path, bib: str) -> Path:
     docs = folder / "docs"
     docs.mkdir()
     (docs / "index.md").write_text(
-        "---\ncite: awk.ward_1-a\n---\n# Cited\n\n<!-- md:citation -->\n\n"
+        "---\ncite: awk.ward_1-a\n---\n# Cited\n\n<!-- md:citation awk.ward_1-a -->\n\n"
         "As [@awk.ward_1-a, §2] and [@plain2020] show.\n",
         encoding="utf-8",
     )
@@ -584,8 +584,9 @@ def test_the_build_refuses_a_hostile_bibliography_and_writes_nothing_outside(
 ) -> None:
     project = make_project(tmp_path, HOSTILE_BIB)
     bib = project / "bibliography" / "references.bib"
-    # the key climbs from <cache>/downloads/entries/ to the project's own references.bib
-    depth = len((project / ".cache" / "downloads" / "entries").relative_to(project).parts)
+    # the key climbs from docs/generated/downloads/entries/ to the project's own references.bib
+    entries = project / "docs" / "generated" / "downloads" / "entries"
+    depth = len(entries.relative_to(project).parts)
     escaping = "/".join([".."] * depth) + "/bibliography/references"
     bib.write_text(
         HOSTILE_BIB.replace("../../../../bibliography/references", escaping), encoding="utf-8"
@@ -660,11 +661,11 @@ def test_the_built_pages_show_awkward_fields_as_text(awkward_site: Path) -> None
 @pytest.mark.site
 @one_worker
 def test_the_downloads_of_awkward_names_stay_in_their_folder(awkward_site: Path) -> None:
-    downloads = awkward_site / "downloads"
+    downloads = awkward_site / "generated" / "downloads"
     assert (downloads / "entries" / "awk.ward_1-a.bib").is_file()
     assert (downloads / "topics" / "nasty_topic.bib").is_file()
     page = (awkward_site / "bibliography" / "index.html").read_text("utf-8")
-    for href in re.findall(r'href="(\.\./downloads/[^"]+)"', page):
+    for href in re.findall(r'href="(\.\./generated/downloads/[^"]+)"', page):
         target = (awkward_site / "bibliography" / href).resolve()
         assert target.is_file(), href
         assert target.is_relative_to(downloads), href

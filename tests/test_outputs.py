@@ -101,21 +101,20 @@ def test_the_site_build_refuses_a_download_path_that_leaves_its_folder(
     tmp_path: Path, monkeypatch
 ) -> None:
     """Even if a bad name got past the bibliography's checks, nothing is written outside."""
-    from mlops_atlas.bibliography import DEFAULT_BIB
-    from mlops_atlas.site import build
+    import shutil
 
-    victim = tmp_path / "references.bib"
+    from mlops_atlas.bibliography import DEFAULT_BIB
+    from mlops_atlas.site import prepare
+
+    (tmp_path / "bibliography").mkdir()
+    shutil.copy(DEFAULT_BIB, tmp_path / "bibliography" / "references.bib")
+    victim = tmp_path / "docs" / "generated" / "references.bib"
+    victim.parent.mkdir(parents=True)
     victim.write_text("the real bibliography\n")
-    escape = "entries/../../../references.bib"  # from <cache>/downloads/ up to tmp_path
-    monkeypatch.setattr(build, "export_files", lambda bibliography: {escape: "overwritten\n"})
-    monkeypatch.setattr(build, "registry", dict)  # no diagrams: this test is about downloads
-    (tmp_path / "docs").mkdir()
+    escape = "entries/../../references.bib"  # from docs/generated/downloads/ up to the victim
+    monkeypatch.setattr(prepare, "export_files", lambda bibliography: {escape: "overwritten\n"})
+    monkeypatch.setattr(prepare, "registry", dict)  # no diagrams: this test is about downloads
     (tmp_path / "examples").mkdir()
     with pytest.raises(UnsafePathError, match="would be written outside"):
-        build.prepare_site(
-            docs_dir=tmp_path / "docs",
-            bib_path=DEFAULT_BIB,
-            examples_dir=tmp_path / "examples",
-            cache_dir=tmp_path / "cache",
-        )
+        prepare.prepare(tmp_path, cache_dir=tmp_path / "cache")
     assert victim.read_text() == "the real bibliography\n"

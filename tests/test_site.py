@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.site, pytest.mark.xdist_group("site")]  # one worker b
 
 def test_every_svg_in_the_site_is_self_contained(built_site: Path) -> None:
     svgs = sorted(built_site.rglob("*.svg"))
-    assert any("assets/diagrams" in str(path) for path in svgs)
+    assert any("generated/diagrams" in str(path) for path in svgs)
     for path in svgs:
         text = path.read_text(encoding="utf-8")
         # images must be embedded; links (<a href>) to pages are fine
@@ -46,18 +46,18 @@ def test_example_pages_show_their_file_exactly(built_site: Path) -> None:
 def test_example_pages_show_output_and_figures(built_site: Path) -> None:
     page = (built_site / "examples" / "cace" / "index.html").read_text("utf-8")
     assert "prediction churn:" in page
-    assert 'src="../../assets/examples/cace/cace-weights.svg"' in page
-    assert (built_site / "assets" / "examples" / "cace" / "cace-weights.svg").is_file()
+    assert 'src="../../generated/examples/cace/cace-weights.svg"' in page
+    assert (built_site / "generated" / "examples" / "cace" / "cace-weights.svg").is_file()
 
 
 def test_pipeline_page_offers_the_compiled_yaml_and_draws_it(built_site: Path) -> None:
     page = (built_site / "examples" / "tfx_pipeline" / "index.html").read_text("utf-8")
-    link = r'<a[^>]*download[^>]*>|<a[^>]*href="../../assets/examples/tfx_pipeline/tfx_pipeline.yaml"[^>]*>'
+    link = r'<a[^>]*download[^>]*>|<a[^>]*href="../../generated/examples/tfx_pipeline/tfx_pipeline.yaml"[^>]*>'
     offered = [a for a in re.findall(link, page) if "tfx_pipeline.yaml" in a]
     assert offered, "no link to the compiled YAML"
     assert all("download" in a for a in offered)
-    assert 'src="../../assets/examples/tfx_pipeline/tfx_pipeline-graph.svg"' in page
-    compiled = built_site / "assets" / "examples" / "tfx_pipeline" / "tfx_pipeline.yaml"
+    assert 'src="../../generated/examples/tfx_pipeline/tfx_pipeline-graph.svg"' in page
+    compiled = built_site / "generated" / "examples" / "tfx_pipeline" / "tfx_pipeline.yaml"
     assert "pipelineInfo:" in compiled.read_text(encoding="utf-8")
     assert "not run here" in page
 
@@ -66,7 +66,7 @@ def test_reading_page_has_citation_diagram_and_example(built_site: Path) -> None
     page = (built_site / "readings" / "sculley2015hidden" / "index.html").read_text("utf-8")
     assert "Cite this work: Sculley et al., 2015" in page
     assert "@inproceedings{sculley2015hidden," in html.unescape(re.sub(r"<[^>]+>", "", page))
-    assert "../../assets/diagrams/sculley2015-figure1.svg" in page
+    assert "../../generated/diagrams/sculley2015-figure1.svg" in page
     assert 'href="../../examples/cace/"' in page
 
 
@@ -109,7 +109,7 @@ def small_project(tmp_path: Path) -> Path:
             hooks: [src/mlops_atlas/site/hooks.py]
             markdown_extensions:
               - pymdownx.snippets:
-                  base_path: [!relative $config_dir]
+                  base_path: ["."]
                   check_paths: true
             """
         )
@@ -133,7 +133,7 @@ def build_page(project: Path, text: str) -> str:
 
 def test_small_project_builds_when_all_is_well(small_project: Path) -> None:
     (small_project / "docs" / "index.md").write_text(
-        "---\ncite: sculley2015hidden\n---\n<!-- md:citation -->\n"
+        "---\ncite: sculley2015hidden\n---\n<!-- md:citation sculley2015hidden -->\n"
     )
     result = build_site(
         small_project / "mkdocs.yml", small_project / "site", small_project / ".cache"
@@ -184,8 +184,8 @@ def test_bibliography_page_has_every_entry_and_working_downloads(built_site: Pat
     page = (built_site / "bibliography" / "index.html").read_text("utf-8")
     for key in load_bibliography().references:
         assert f'id="{key}"' in page, key
-        assert (built_site / "downloads" / "entries" / f"{key}.bib").is_file()
-    for href in re.findall(r'href="(\.\./downloads/[^"]+)"', page):
+        assert (built_site / "generated" / "downloads" / "entries" / f"{key}.bib").is_file()
+    for href in re.findall(r'href="(\.\./generated/downloads/[^"]+)"', page):
         assert (built_site / "bibliography" / href).resolve().is_file(), href
     assert "Not verified" in page  # Chandrasehar 2023 says what could not be verified
 
@@ -194,7 +194,7 @@ def test_in_text_citations_render_with_a_references_list(built_site: Path) -> No
     page = (built_site / "readings" / "sculley2015hidden" / "index.html").read_text("utf-8")
     assert '<a href="../../bibliography/#breck2017ml">Breck et al., 2017</a>' in page
     assert 'id="references"' in page
-    assert 'href="../../downloads/entries/sculley2015hidden.bib"' in page
+    assert 'href="../../generated/downloads/entries/sculley2015hidden.bib"' in page
 
 
 def test_unknown_in_text_citation_stops_the_build(small_project: Path) -> None:
@@ -222,7 +222,7 @@ def test_course_map_naming_a_missing_example_stops_the_build(small_project: Path
 
 def test_debt_map_links_reach_existing_pages_and_anchors(built_site: Path) -> None:
     """Every box of the debt map opens a page that exists, at an anchor that exists."""
-    svg_path = built_site / "assets" / "diagrams" / "sculley2015-debt-map.svg"
+    svg_path = built_site / "generated" / "diagrams" / "sculley2015-debt-map.svg"
     links = set(re.findall(r"<a\b[^>]*?href=[\"']([^\"']+)[\"']", svg_path.read_text("utf-8")))
     assert len(links) >= 10
     assert "../../examples/debt_scan/#glue-code" in links

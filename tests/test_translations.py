@@ -20,7 +20,7 @@ def docs(tmp_path: Path) -> Path:
     (tmp_path / "reference").mkdir()
     (tmp_path / "index.md").write_text("# Home\n\n<!-- md:example cace -->\n", encoding="utf-8")
     (tmp_path / "readings" / "paper.md").write_text(
-        "---\ncite: k\n---\n# Paper\n\n<!-- md:citation -->\n<!-- md:diagram d1 -->\n",
+        "---\ncite: k\n---\n# Paper\n\n<!-- md:citation k -->\n<!-- md:diagram d1 -->\n",
         encoding="utf-8",
     )
     (tmp_path / "reference" / "api.md").write_text("::: mlops_atlas\n", encoding="utf-8")
@@ -48,7 +48,7 @@ def test_a_stamped_twin_with_the_same_shortcodes_is_current(docs: Path) -> None:
 def test_editing_the_english_page_makes_its_twin_stale_naming_both(docs: Path) -> None:
     twin = docs / "readings" / "paper.es.md"
     twin.write_text(
-        "---\ncite: k\n---\n# Artículo\n\n<!-- md:citation -->\n<!-- md:diagram d1 -->\n",
+        "---\ncite: k\n---\n# Artículo\n\n<!-- md:citation k -->\n<!-- md:diagram d1 -->\n",
         encoding="utf-8",
     )
     old = stamp_translation(twin)
@@ -67,7 +67,7 @@ def test_editing_the_english_page_makes_its_twin_stale_naming_both(docs: Path) -
 
 def test_a_twin_with_different_shortcodes_is_named_with_the_difference(docs: Path) -> None:
     twin = docs / "readings" / "paper.es.md"
-    twin.write_text("---\ncite: k\n---\n# Artículo\n\n<!-- md:citation -->\n", encoding="utf-8")
+    twin.write_text("---\ncite: k\n---\n# Artículo\n\n<!-- md:citation k -->\n", encoding="utf-8")
     stamp_translation(twin)
     [problem] = [p for p in check_translations(docs) if p.twin == twin]
     assert problem.kind == "shortcodes"
@@ -99,7 +99,7 @@ def test_the_command_lists_what_to_translate_and_stamps(docs: Path, capsys) -> N
     assert err.endswith("mlops-atlas: 2 translation(s) to do\n")
     (docs / "index.es.md").write_text("# Inicio\n\n<!-- md:example cace -->\n", encoding="utf-8")
     (docs / "readings" / "paper.es.md").write_text(
-        "# Artículo\n<!-- md:citation -->\n<!-- md:diagram d1 -->\n", encoding="utf-8"
+        "# Artículo\n<!-- md:citation k -->\n<!-- md:diagram d1 -->\n", encoding="utf-8"
     )
     twins = [str(docs / "index.es.md"), str(docs / "readings" / "paper.es.md")]
     assert main(["translations", "--stamp", *twins]) == 0

@@ -59,12 +59,13 @@ def test_histogram_has_ten_equal_buckets_between_finite_min_and_max() -> None:
     assert all(high - low == pytest.approx(1.0) for low, high, _ in regular)
     assert histogram.buckets[0] == (-np.inf, -np.inf, 1.0)
     assert histogram.buckets[-1] == (np.inf, np.inf, 2.0)
-    assert histogram.total == 7
+    assert histogram.total == pytest.approx(7)
 
 
 def test_constant_column_gets_one_point_bucket() -> None:
     histogram = compute_statistics(pd.DataFrame({"v": [5, 5, 5]}))["v"].histogram
-    assert histogram.buckets == ((5.0, 5.0, 3.0),)
+    ((low, high, count),) = histogram.buckets  # TFDV sums 1,000 quantile buckets: ~3
+    assert (low, high, count) == (5.0, 5.0, pytest.approx(3.0))
 
 
 def test_booleans_are_ints_as_tf_example_stores_them() -> None:
@@ -281,7 +282,9 @@ def test_label_is_expected_in_training_but_not_serving() -> None:
 
 
 def test_unknown_environment_is_refused() -> None:
-    with pytest.raises(SchemaError, match=r"^Environment SERVING not found in the schema\.$"):
+    with pytest.raises(
+        SchemaError, match=r"^Environment SERVING not found in the schema\. Declared: none; "
+    ):
         check(TRAIN, schema_of(TRAIN), environment="SERVING")
 
 

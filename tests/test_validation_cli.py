@@ -184,3 +184,27 @@ def test_help_has_examples(capsys) -> None:
         with pytest.raises(SystemExit):
             main([*command, "--help"])
         assert "example" in capsys.readouterr().out
+
+
+def test_small_chunks_give_the_same_report(files, capsys) -> None:
+    args = [
+        "validate", "check", str(files["drifted"]), "--schema", str(files["schema"]),
+        "--environment", "SERVING", "--baseline", str(files["serving"]),
+        "--categorical-threshold", "0.1", "--numeric-threshold", "0.1", "--json",
+    ]  # fmt: skip
+    assert main(args) == 1
+    default = json.loads(capsys.readouterr().out)
+    assert main([*args, "--chunk-rows", "37"]) == 1
+    assert json.loads(capsys.readouterr().out) == default
+    assert main([*args, "--chunk-rows", "0"]) == 2
+    assert "--chunk-rows must be at least 1" in capsys.readouterr().err
+
+
+def test_bad_cell_in_a_late_chunk_is_found_at_its_line(tmp_path, capsys) -> None:
+    data = tmp_path / "late.csv"
+    data.write_text("a\n" + "".join(f"{i}\n" for i in range(100)) + "oops\n1\n")
+    assert (
+        main(["validate", "schema", str(data), "--chunk-rows", "10", "-o", str(tmp_path / "s")])
+        == 2
+    )
+    assert "column 'a', line 102: 'oops' is not a number" in capsys.readouterr().err

@@ -93,3 +93,25 @@ def test_candidate_wins_overall_in_the_blessing_example(tmp_path) -> None:
         model = LogisticRegression().fit(features(train), train["label"])
         scores[name] = accuracy_score(evaluation["label"], model.predict(features(evaluation)))
     assert scores["candidate"] > scores["baseline"] + 0.05  # ...while the average improves
+
+
+def test_validation_at_scale_agrees_every_way_and_bounds_memory(tmp_path, monkeypatch) -> None:
+    import runpy
+
+    monkeypatch.setenv("MLOPS_ATLAS_OUTPUT", str(tmp_path))
+    result = runpy.run_path(str(EXAMPLES_DIR / "validation_at_scale.py"), run_name="__main__")
+    assert result["same_everywhere"] is True
+    assert set(result["results"]) == {
+        "in memory",
+        "CSV in chunks",
+        "Parquet in chunks",
+        "Dask, 4 partitions",
+    }
+    types = result["results"]["in memory"].types()
+    assert types == {
+        "orders": ["COMPARATOR_JENSEN_SHANNON_DIVERGENCE_HIGH"],
+        "plan": ["COMPARATOR_L_INFTY_HIGH"],
+    }  # the shifted count and the shifted plan mix; amount and city did not move
+    assert result["peak_chunked"] < result["peak_whole"] / 2
+    assert 0.01 < result["no_drift"] < 0.05 < result["shifted"]  # the floor, and the drift above it
+    assert (tmp_path / "validation_at_scale-orders.svg").is_file()

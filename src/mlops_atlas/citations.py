@@ -21,6 +21,7 @@ __all__ = [
     "Citation",
     "CitationError",
     "find_citations",
+    "prose_only",
     "references_section",
     "render_citations",
 ]
@@ -50,6 +51,25 @@ class Citation:
     key: str
     line: int
     locator: str = ""
+
+
+def prose_only(markdown: str) -> str:
+    r"""The text with fenced and inline code blanked out (same length, same lines).
+
+    Positions in the result are positions in ``markdown``: a match found here lies
+    in prose, never in code that shows the syntax.
+
+    Examples:
+        >>> prose_only("a `[@x]` b\n```\n[@y]\n```\n[@z]")
+        'a        b\n   \n    \n   \n[@z]'
+    """
+    blanked = markdown.splitlines(keepends=True)
+    prose = dict(_prose_lines(markdown))
+    for index, line in enumerate(blanked):
+        ending = line[len(line.rstrip("\r\n")) :]
+        body = line[: len(line) - len(ending)]
+        blanked[index] = prose.get(index + 1, " " * len(body)) + ending
+    return "".join(blanked)
 
 
 def _prose_lines(markdown: str) -> list[tuple[int, str]]:
@@ -137,13 +157,24 @@ def render_citations(
 
 
 def references_section(
-    keys: list[str], bibliography: Bibliography, link_for: Callable[[str], str]
+    keys: list[str],
+    bibliography: Bibliography,
+    link_for: Callable[[str], str],
+    language: str = "en",
 ) -> str:
-    """A "References" section listing the cited works in APA 7, sorted by author and year."""
+    """A "References" section listing the cited works in APA 7, sorted by author and year.
+
+    Its heading and link titles are in the page's ``language``; references stay as
+    APA writes them.
+    """
+    from mlops_atlas.i18n import word
+
     ordered = sorted(keys, key=lambda key: author_year(bibliography[key]).lower())
+    tip = word("entry_and_bibtex", language)
     items = [
         f"- {format_reference(bibliography[key], 'apa', 'markdown')} "
-        f'[:material-bookmark-outline:]({link_for(key)} "Entry and BibTeX")'
+        f'[:material-bookmark-outline:]({link_for(key)} "{tip}")'
         for key in ordered
     ]
-    return "\n\n## References\n\n" + "\n".join(items) + "\n"
+    heading = word("references", language)
+    return f"\n\n## {heading} {{ #references }}\n\n" + "\n".join(items) + "\n"

@@ -65,7 +65,7 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from mlops_atlas.site.build import check_docs
+    from mlops_atlas.site.pages import check_docs
 
     bibliography = load_bibliography(args.bib)  # its own problems raise, all at once
     problems = check_docs(args.docs, bibliography)

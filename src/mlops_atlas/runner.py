@@ -9,9 +9,11 @@ with nothing changed runs nothing.
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -24,7 +26,14 @@ from pathlib import Path
 from mlops_atlas.errors import AtlasError
 from mlops_atlas.outputs import OUTPUT_ENV
 
-__all__ = ["EXAMPLES_DIR", "ExampleError", "ExampleRun", "available_examples", "run_example"]
+__all__ = [
+    "EXAMPLES_DIR",
+    "ExampleError",
+    "ExampleRun",
+    "available_examples",
+    "library_modules",
+    "run_example",
+]
 
 EXAMPLES_DIR = Path(__file__).resolve().parents[2] / "examples"
 """The examples of a source checkout."""
@@ -68,16 +77,109 @@ def available_examples(folder: Path = EXAMPLES_DIR) -> list[str]:
 
 
 def _content_hash(script: Path) -> str:
+    """Hash of everything that decides an example's run.
+
+    The script, the data kept in folders beside the scripts, and the library
+    modules it imports (followed from module to module): a change elsewhere in
+    the library does not run it again.
+    """
     digest = hashlib.sha256(script.read_bytes())
     # Data kept in folders beside the scripts (sample projects, answers files) is an input too.
     for data in sorted(p for p in script.parent.glob("*/**/*") if p.is_file()):
         if "__pycache__" not in data.parts:
             digest.update(data.relative_to(script.parent).as_posix().encode())
             digest.update(data.read_bytes())
-    for source in sorted(_LIBRARY.rglob("*.py")):
-        if "site" not in source.relative_to(_LIBRARY).parts:  # build glue cannot change outputs
-            digest.update(source.read_bytes())
+    for source in library_modules(script):
+        digest.update(source.relative_to(_LIBRARY).as_posix().encode())
+        digest.update(source.read_bytes())
+    project = script.parent.parent
+    for pattern in declared_inputs(script):
+        for data in sorted(project.glob(pattern)):
+            if data.is_file():
+                digest.update(data.relative_to(project).as_posix().encode())
+                digest.update(data.read_bytes())
     return digest.hexdigest()[:16]
+
+
+def declared_inputs(script: Path) -> list[str]:
+    """The project files an example reads besides its own, as it declares them.
+
+    An example that reads, say, the site's reading pages names them in a top-level
+    ``CACHE_INPUTS = ["docs/readings/*.md"]`` (globs from the project folder), so
+    that a change to them runs it again.
+    """
+    tree = ast.parse(script.read_text(encoding="utf-8"))
+    for node in tree.body:
+        if (
+            isinstance(node, ast.Assign)
+            and any(isinstance(t, ast.Name) and t.id == "CACHE_INPUTS" for t in node.targets)
+            and isinstance(node.value, ast.List | ast.Tuple)
+        ):
+            return [e.value for e in node.value.elts if isinstance(e, ast.Constant)]
+    return []
+
+
+def _module_files(name: str) -> list[Path]:
+    """The files Python runs to import ``mlops_atlas.x.y``: every package ``__init__`` on the way."""
+    parts = name.split(".")[1:]
+    files = [_LIBRARY / "__init__.py"]
+    for depth in range(1, len(parts) + 1):
+        base = _LIBRARY.joinpath(*parts[:depth])
+        if (base / "__init__.py").is_file():
+            files.append(base / "__init__.py")
+        elif base.with_suffix(".py").is_file():
+            files.append(base.with_suffix(".py"))
+            break
+        else:
+            break
+    return files
+
+
+_MODULE_NAME = re.compile(r"^mlops_atlas(?:\.\w+)+$")
+
+
+def _imports(source: Path) -> set[str]:
+    """The ``mlops_atlas`` modules a file imports (a ``from`` import may name a module)."""
+    try:
+        tree = ast.parse(source.read_text(encoding="utf-8"))
+    except (SyntaxError, UnicodeDecodeError):
+        return set()
+    found: set[str] = set()
+    top = source == _LIBRARY / "__init__.py"  # its names load lazily, when an example asks
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(a.name for a in node.names if a.name.split(".")[0] == "mlops_atlas")
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            if node.module.split(".")[0] == "mlops_atlas":
+                found.add(node.module)
+                found.update(f"{node.module}.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.Constant) and not top and _MODULE_NAME.match(str(node.value)):
+            found.add(str(node.value))  # named in a string (importlib, kfp components, runpy)
+    return found
+
+
+def library_modules(script: Path) -> list[Path]:
+    """Every library file an example imports, directly or through other library modules.
+
+    A package that finds its modules at run time (``pkgutil``) counts with all of
+    them; a module named in a string (``"mlops_atlas.x"``) counts too.
+    """
+    seen: set[Path] = set()
+    todo = [script]
+    while todo:
+        source = todo.pop()
+        for name in _imports(source):
+            for file in _module_files(name):
+                if file not in seen:
+                    seen.add(file)
+                    todo.append(file)
+                    text = file.read_text(encoding="utf-8")
+                    if file.name == "__init__.py" and "pkgutil" in text:
+                        for other in file.parent.rglob("*.py"):
+                            if other not in seen:
+                                seen.add(other)
+                                todo.append(other)
+    return sorted(seen)
 
 
 def run_example(

@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping
 from mlops_atlas.bibliography import Bibliography
 from mlops_atlas.course.model import Course, Language, Topic
 from mlops_atlas.references import author_year
+from mlops_atlas.site.paths import class_download
 
 __all__ = ["course_map_markdown"]
 
@@ -130,7 +131,7 @@ def course_map_markdown(
         for topic in section.topics:
             parts.extend(topic_block(topic))
         downloads = [
-            f"[{words['class']} {n}]({link(f'downloads/classes/uba-clase-{n}.bib')}){{ download }}"
+            f"[{words['class']} {n}]({link(class_download(n))}){{ download }}"
             for n in section.class_numbers
             if bibliography.select(course_class=n)
         ]

@@ -28,6 +28,7 @@ __all__ = [
     "DiagramError",
     "DiagramSpec",
     "embed_images",
+    "labelled_node",
     "register",
     "registry",
     "render_svg",
@@ -49,16 +50,23 @@ class DiagramSpec:
 
     Attributes:
         name: Identifier used by pages (``<!-- md:diagram NAME -->``) and file names.
-        title: Caption shown under the picture.
+        title: Caption shown under the picture (English).
         reading: BibTeX key of the work the diagram redraws or summarises.
         draw: Function drawing the diagram with ``diagrams`` into a filename
             (without extension) as SVG.
+        title_es: The caption in Spanish (labels inside the picture stay English,
+            as the papers' figures are).
     """
 
     name: str
     title: str
     reading: str
     draw: Callable[[str], None]
+    title_es: str = ""
+
+    def caption(self, language: str = "en") -> str:
+        """The caption in a language: the Spanish one when asked for and written, else English."""
+        return self.title_es if language == "es" and self.title_es else self.title
 
     def code_hash(self) -> str:
         """Hash of everything that decides the picture: the module's code and the tool versions."""
@@ -75,13 +83,16 @@ class DiagramSpec:
 _REGISTRY: dict[str, DiagramSpec] = {}
 
 
-def register(name: str, *, title: str, reading: str) -> Callable[[Callable[[str], None]], Callable]:
+def register(
+    name: str, *, title: str, reading: str, title_es: str = ""
+) -> Callable[[Callable[[str], None]], Callable]:
     """Register a drawing function under ``name`` (used as a decorator).
 
     Args:
         name: Identifier of the diagram, e.g. ``"sculley2015-figure1"``.
         title: Caption for the page.
         reading: BibTeX key of the work it illustrates.
+        title_es: The caption in Spanish.
 
     Returns:
         The decorator, which returns the function unchanged.
@@ -90,7 +101,9 @@ def register(name: str, *, title: str, reading: str) -> Callable[[Callable[[str]
     def decorator(draw: Callable[[str], None]) -> Callable[[str], None]:
         if name in _REGISTRY:
             raise ValueError(f"diagram {name!r} is registered twice")
-        _REGISTRY[name] = DiagramSpec(name=name, title=title, reading=reading, draw=draw)
+        _REGISTRY[name] = DiagramSpec(
+            name=name, title=title, reading=reading, draw=draw, title_es=title_es
+        )
         return draw
 
     return decorator
@@ -183,3 +196,36 @@ def render_svg(name: str, cache_dir: Path) -> Path:
     partial.write_text(svg, encoding="utf-8")
     partial.replace(target)  # never leave a half-written SVG in the cache
     return target
+
+
+def _icon_ratio(kind: type) -> float:
+    """Height over width of a ``diagrams`` node class's icon, read from its PNG header."""
+    import struct
+
+    import diagrams
+
+    path = Path(diagrams.__file__).resolve().parent.parent / kind._icon_dir / kind._icon
+    width, height = struct.unpack(">II", path.read_bytes()[16:24])
+    return height / width
+
+
+def labelled_node(kind: type, label: str, width: float = 1.0, fontsize: int = 13) -> object:
+    """A ``diagrams`` node: an icon ``width`` inches wide, its label below, nothing overlapping.
+
+    The package scales an icon to fill its node, label area included, so a tall icon or a
+    label of several lines overlaps the text; the height here is computed from the icon's
+    proportions and the number of lines, and the icon is drawn at the top of the node.
+
+    Args:
+        kind: The node class, e.g. ``diagrams.k8s.compute.Pod``.
+        label: The label, one line per line break.
+        width: Icon width in inches.
+        fontsize: Label size in points.
+
+    Returns:
+        The node (inside the current diagram or cluster).
+    """
+    lines = label.count("\n") + 1
+    height = width * _icon_ratio(kind) + 0.15 + fontsize / 52 * lines
+    size = {"width": str(width), "height": f"{height:.2f}", "fontsize": str(fontsize)}
+    return kind(label, imagepos="tc", **size)  # the icon at the top, the label below it

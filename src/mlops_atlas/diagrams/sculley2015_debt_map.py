@@ -8,11 +8,13 @@ from diagrams import Cluster, Diagram, Edge
 from diagrams.programming.flowchart import Document, Inspection, PredefinedProcess
 
 from mlops_atlas.diagrams.render import register
+from mlops_atlas.site import paths
 
-# Links are relative to where the SVG is served: assets/diagrams/<name>.svg.
-_EXAMPLE = "../../examples/{}/"
-_SCAN = "../../examples/debt_scan/#{}"
-_READING = "../../readings/sculley2015hidden/"
+# Links are relative to where the SVG is served (mlops_atlas.site.paths.diagram_file).
+_HERE = paths.diagram_file("sculley2015-debt-map")
+_EXAMPLE = paths.relative("examples", _HERE) + "/{}/"
+_SCAN = paths.rule_anchor("{}", _HERE)
+_READING = paths.relative("readings/sculley2015hidden", _HERE) + "/"
 
 # Fill colours tell the reader what kind of demonstration a node links to.
 _SIMULATED = "#cfe8d5"  # a seeded simulation that makes the debt observable

@@ -169,12 +169,15 @@ def load_statistics(folder: Path, split: str) -> DatasetStatistics:
     data = json.loads(path.read_text(encoding="utf-8"))
     features = {}
     for name, values in data["features"].items():
-        histogram = values.pop("histogram")
-        if histogram is not None:
-            histogram = Histogram(
-                tuple(tuple(bucket) for bucket in histogram["buckets"]), histogram["num_nan"]
-            )
-        features[name] = FeatureStatistics(**values, histogram=histogram)
+        for key in ("histogram", "quantiles"):  # the standard and the quantiles histogram
+            if values.get(key) is not None:
+                stored = values[key]
+                values[key] = Histogram(
+                    tuple(tuple(bucket) for bucket in stored["buckets"]),
+                    stored["num_nan"],
+                    stored.get("kind", "STANDARD"),
+                )
+        features[name] = FeatureStatistics(**values)
     return DatasetStatistics(num_examples=data["num_examples"], features=features)
 
 

@@ -1,17 +1,10 @@
-"""Site generation: shortcodes and build preparation, as plain functions.
+"""Site generation as plain functions, independent of the site engine.
 
-The MkDocs hooks (``src/mlops_atlas/site/hooks.py``) only call these, so the
-logic does not depend on MkDocs internals and can move to another generator.
+Two steps: :func:`mlops_atlas.site.prepare.prepare` writes every generated file
+into ``docs/generated/`` and returns the context;
+:func:`mlops_atlas.site.shortcodes.render_page` expands one page's shortcodes and
+citations in that context. The MkDocs hooks (``hooks.py``) and the
+Python-Markdown extension (``markdown.py``) only call them. Import the modules
+themselves: this package re-exports nothing, so a light module such as
+:mod:`mlops_atlas.site.paths` imports nothing heavy.
 """
-
-from mlops_atlas.site.build import PreparedSite, front_matter, prepare_site
-from mlops_atlas.site.shortcodes import PageError, SiteContext, expand_shortcodes
-
-__all__ = [
-    "PageError",
-    "PreparedSite",
-    "SiteContext",
-    "expand_shortcodes",
-    "front_matter",
-    "prepare_site",
-]

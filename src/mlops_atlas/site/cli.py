@@ -1,4 +1,4 @@
-"""``mlops-atlas translations``: which Spanish twins are missing or stale; stamp an updated one."""
+"""Site commands: ``mlops-atlas prepare`` (the generated files) and ``mlops-atlas translations``."""
 
 from __future__ import annotations
 
@@ -32,8 +32,42 @@ def _translations(args: argparse.Namespace) -> int:
     return 0
 
 
+def _prepare(args: argparse.Namespace) -> int:
+    from mlops_atlas.site.prepare import clean, prepare
+
+    root = args.root.resolve()
+    if args.clean:
+        clean(root / "docs")
+    context = prepare(root, progress=lambda line: sys.stderr.write(f"{line}\n"))
+    print(
+        f"prepared {len(context.diagram_paths)} diagrams, {len(context.runs)} examples and "
+        f"{len(context.rendered)} pages into {root / 'docs' / 'generated'}"
+    )
+    return 0
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
-    """Add ``translations`` to the ``mlops-atlas`` command."""
+    """Add ``prepare`` and ``translations`` to the ``mlops-atlas`` command."""
+    prepare = subparsers.add_parser(
+        "prepare",
+        help="write the site's generated files (diagrams, example outputs, downloads) into docs/",
+        description=(
+            "The engine-neutral step of the site build: draw every diagram, run every example\n"
+            "(cached by content), write what they produce and the BibTeX downloads into\n"
+            "docs/generated/, and check every page. MkDocs runs it by itself through the\n"
+            "project's hooks; run it before another engine builds the docs folder."
+        ),
+        epilog="examples:\n  mlops-atlas prepare\n  mlops-atlas prepare --clean",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    prepare.add_argument(
+        "--root", type=Path, default=_DOCS.parent, help="the project folder (default: this one)"
+    )
+    prepare.add_argument(
+        "--clean", action="store_true", help="remove docs/generated/ first (the cache stays)"
+    )
+    prepare.set_defaults(run=_prepare)
+
     command = subparsers.add_parser(
         "translations",
         help="list Spanish twins (*.es.md) that are missing, stale or shaped differently",

@@ -1,103 +1,78 @@
-"""Expand the site's shortcodes into Markdown: plain functions, no MkDocs in here.
+"""Expand the site's shortcodes into Markdown: plain functions, no site engine in here.
 
-Pages carry metadata as invisible HTML comments that this module expands,
-and that fail loudly on an unknown name:
+Pages carry what the build adds as invisible HTML comments, each with its
+argument written in the comment itself (a Markdown extension sees no front
+matter), and an unknown name or argument stops the build:
 
-- ``<!-- md:citation -->``: the citation block of the page's ``cite`` key;
+- ``<!-- md:citation KEY -->``: the citation block of a work (APA, IEEE, BibTeX, download);
 - ``<!-- md:diagram NAME -->``: a generated diagram with its caption;
 - ``<!-- md:example NAME -->``: a link to an example's page;
-- ``<!-- md:output NAME -->``: what an example printed, and its figures;
+- ``<!-- md:output NAME -->``: what an example printed, the files it offers, its figures;
 - ``<!-- md:diagram-gallery -->``: every diagram, with the reading it belongs to;
+- ``<!-- md:course-map -->`` and ``<!-- md:glossary -->``: the course map and the glossary;
 - ``<!-- md:bibliography -->``: every reference, with its BibTeX.
 
-Links are written relative to the page, as MkDocs expects of Markdown.
+Everything is written in the page's language (:mod:`mlops_atlas.i18n`), and
+links are relative to the page, as Markdown links to files are.
 """
 
 from __future__ import annotations
 
-import functools
 import posixpath
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from mlops_atlas.bibliography import Bibliography, UnknownKeyError
-from mlops_atlas.citations import CitationError, references_section, render_citations
-from mlops_atlas.course import Course, course_map_markdown, glossary_markdown
-from mlops_atlas.diagrams import DiagramSpec
-from mlops_atlas.errors import AtlasError
+from mlops_atlas.bibliography import UnknownKeyError
+from mlops_atlas.citations import (
+    CitationError,
+    prose_only,
+    references_section,
+    render_citations,
+)
+from mlops_atlas.course import course_map_markdown, glossary_markdown
 from mlops_atlas.escaping import escape_markdown
+from mlops_atlas.i18n import Language, word
 from mlops_atlas.references import author_year, format_reference
-from mlops_atlas.runner import ExampleRun
+from mlops_atlas.site import paths
+from mlops_atlas.site.context import SiteContext
+from mlops_atlas.site.pages import PageError
 
 __all__ = [
-    "BIBLIOGRAPHY_PAGE",
-    "DOWNLOADS",
+    "INCLUDE",
     "SHORTCODE",
-    "PageError",
-    "SiteContext",
-    "check_front_matter",
-    "check_includes",
+    "SHORTCODES",
+    "bibliography_list",
+    "check_page",
+    "citation_block",
+    "diagram_block",
     "expand_shortcodes",
+    "output_block",
     "render_page",
 ]
 
 SHORTCODE = re.compile(r"<!--\s*md:(?P<name>[a-z][\w-]*)(?:[ \t]+(?P<arg>[^\s]+))?\s*-->")
 """``<!-- md:NAME [ARGUMENT] -->``."""
 
-DOWNLOADS = "downloads"
-"""Site folder of the BibTeX downloads (see :func:`mlops_atlas.bibliography.export_files`)."""
-
-BIBLIOGRAPHY_PAGE = "bibliography.md"
-"""Docs path of the Bibliography page, where every key has an anchor."""
+_ANY_SHORTCODE = re.compile(r"<!--\s*md:")
 
 INCLUDE = re.compile(
     r"^[ \t]*-{1,}8<-{1,}[ \t]+[\"'](?P<path>[^\"':]+)(?::[^\"']*)?[\"'][ \t]*$", re.M
 )
 """A pymdownx.snippets include line: ``--8<-- "examples/cace.py"``."""
 
-
-class PageError(AtlasError):
-    """A page names something that does not exist, or misuses a shortcode."""
-
-
-@dataclass
-class SiteContext:
-    """What the shortcodes may refer to, with the site paths of generated files.
-
-    Attributes:
-        bibliography: The checked bibliography.
-        diagrams: Registered diagrams by name.
-        diagram_paths: Site path (from the docs root) of each diagram's SVG.
-        runs: Each example's run (output and figures).
-        figure_paths: Site paths of each example's figures, in order.
-        download_paths: Site paths of the files each example offers as downloads.
-        example_pages: Docs path of each example's page (``examples/NAME.md``).
-        reading_pages: Docs path of the reading page citing each key.
-        cited_by: Docs paths of the pages citing each key (front matter or in the text).
-        page_titles: Title of each docs page, for links.
-        course: The course map data (None when a site has none).
-        glossary: The English ⇄ Spanish glossary.
-    """
-
-    bibliography: Bibliography
-    diagrams: Mapping[str, DiagramSpec]
-    diagram_paths: Mapping[str, str] = field(default_factory=dict)
-    runs: Mapping[str, ExampleRun] = field(default_factory=dict)
-    figure_paths: Mapping[str, list[str]] = field(default_factory=dict)
-    download_paths: Mapping[str, list[str]] = field(default_factory=dict)
-    example_pages: Mapping[str, str] = field(default_factory=dict)
-    reading_pages: Mapping[str, str] = field(default_factory=dict)
-    cited_by: Mapping[str, list[str]] = field(default_factory=dict)
-    page_titles: Mapping[str, str] = field(default_factory=dict)
-    course: Course | None = None
-    glossary: list[dict[str, str]] = field(default_factory=list)
-
-
-def _relative(target: str, page: str) -> str:
-    """Link from the Markdown file ``page`` to the docs file ``target`` (both docs-relative)."""
-    return posixpath.relpath(target, posixpath.dirname(page) or ".")
+SHORTCODES: dict[str, str] = {
+    "citation": "key",
+    "diagram": "diagram",
+    "example": "example",
+    "output": "example",
+    "diagram-gallery": "none",
+    "course-map": "language?",
+    "glossary": "language?",
+    "bibliography": "none",
+}
+"""Each shortcode and what its argument names: a cite key, a diagram, an example, an
+optional language, or nothing."""
 
 
 def _indent(text: str, spaces: int = 4) -> str:
@@ -105,7 +80,7 @@ def _indent(text: str, spaces: int = 4) -> str:
     return "\n".join(pad + line if line.strip() else "" for line in text.splitlines())
 
 
-def _fenced(language: str, code: str) -> str:
+def _fenced(language: str, code: str, title: str = "") -> str:
     """A fenced block that ``code`` cannot close: the fence is longer than any run of backticks in it.
 
     Examples:
@@ -116,10 +91,11 @@ def _fenced(language: str, code: str) -> str:
     """
     longest = max((len(run) for run in re.findall(r"`+", code)), default=0)
     fence = "`" * max(3, longest + 1)
-    return f"{fence}{language}\n{code}\n{fence}"
+    head = f'{fence}{language} title="{title}"' if title else f"{fence}{language}"
+    return f"{head}\n{code}\n{fence}"
 
 
-def citation_block(key: str, page: str, context: SiteContext) -> str:
+def citation_block(key: str, page: str, context: SiteContext, language: str = "en") -> str:
     """The "Cite this work" block: APA, IEEE and BibTeX in tabs, and a .bib download.
 
     Every field reaches the page escaped (names in the title too: a ``"`` would end it);
@@ -129,10 +105,11 @@ def citation_block(key: str, page: str, context: SiteContext) -> str:
     bibtex = context.bibliography.to_bibtex([key]).strip()
     apa = format_reference(reference, "apa", "markdown")
     ieee = format_reference(reference, "ieee", "markdown")
-    download = _relative(f"{DOWNLOADS}/entries/{key}.bib", page)
-    entry = _relative(BIBLIOGRAPHY_PAGE, page) + f"#{key}"
+    download = paths.relative(paths.entry_download(key), page)
+    entry = paths.bibliography_anchor(key, page)
+    title = f"{word('cite_this_work', language)}: {author_year(reference, 'markdown')}"
     parts = [
-        f'!!! quote "Cite this work: {author_year(reference, "markdown")}"',
+        f'!!! quote "{title}"',
         "",
         _indent(f'=== "APA 7"\n\n{_indent(apa)}'),
         "",
@@ -142,85 +119,93 @@ def citation_block(key: str, page: str, context: SiteContext) -> str:
         "",
         _indent(
             f"[:material-download: {escape_markdown(key)}.bib]({download}){{ download }} · "
-            f"[entry in the bibliography]({entry})"
+            f"[{word('entry_in_bibliography', language)}]({entry})"
         ),
         "",
     ]
     if reference.unverified:
-        parts[1:1] = ["", _indent(_unverified_note(reference.unverified)), ""]
+        parts[1:1] = ["", _indent(_unverified_note(reference.unverified, language)), ""]
     return "\n".join(parts)
 
 
-def _unverified_note(what: str) -> str:
-    return f'!!! warning "Not verified"\n\n    {escape_markdown(what)}. Check the source before citing.'
+def _unverified_note(what: str, language: str) -> str:
+    return (
+        f'!!! warning "{word("not_verified", language)}"\n\n'
+        f"    {escape_markdown(what)}. {word('check_before_citing', language)}"
+    )
 
 
-def diagram_block(name: str, page: str, context: SiteContext) -> str:
-    """A generated diagram as a captioned figure."""
+def diagram_block(name: str, page: str, context: SiteContext, language: str = "en") -> str:
+    """A generated diagram as a captioned figure that opens full size on the site."""
     spec = _known(name, context.diagrams, "diagram")
-    source = _relative(context.diagram_paths[name], page)
+    source = paths.relative(context.diagram_paths[name], page)
+    title = escape_markdown(spec.caption(language))
     return (
         f'<figure class="atlas-diagram" markdown>\n'
-        f"  [![{spec.title}]({source}){{ loading=lazy }}]({source})\n"
-        f"  <figcaption>{spec.title} Generated from "
+        f"  [![{title}]({source}){{ loading=lazy }}]({source})\n"
+        f"  <figcaption>{title} {word('generated_from', language)} "
         f"<code>mlops_atlas.diagrams</code>: <code>{name}</code>.</figcaption>\n"
         f"</figure>\n"
     )
 
 
-def example_link(name: str, page: str, context: SiteContext) -> str:
+def example_link(name: str, page: str, context: SiteContext, language: str = "en") -> str:
     """A link to an example's page, labelled with the example's name."""
     target = _known(name, context.example_pages, "example")
-    return f"[:material-play-circle: Example: `{name}`]({_relative(target, page)})"
+    return (
+        f"[:material-play-circle: {word('example', language)}: `{name}`]"
+        f"({paths.relative(target, page)})"
+    )
 
 
-def output_block(name: str, page: str, context: SiteContext) -> str:
+def output_block(name: str, page: str, context: SiteContext, language: str = "en") -> str:
     """What an example printed (as a text block), the files it offers, then its figures."""
     run = _known(name, context.runs, "example")
-    parts = [f'```text title="python examples/{name}.py"\n{run.stdout.rstrip()}\n```', ""]
+    parts = [_fenced("text", run.stdout.rstrip(), f"python examples/{name}.py"), ""]
     downloads = [
-        f"[:material-download: {posixpath.basename(path)}]({_relative(path, page)}){{ download }}"
+        f"[:material-download: {posixpath.basename(path)}]({paths.relative(path, page)})"
+        "{ download }"
         for path in context.download_paths.get(name, [])
     ]
     if downloads:
-        parts += [f"Written by the run: {' · '.join(downloads)}", ""]
+        parts += [" · ".join(downloads), ""]
     for path in context.figure_paths.get(name, []):
         stem = posixpath.splitext(posixpath.basename(path))[0]
-        parts.append(f"![Figure {stem} produced by examples/{name}.py]({_relative(path, page)})")
-        parts.append("")
+        alt = f"{word('figure_produced_by', language, name=stem)} examples/{name}.py"
+        parts += [f"![{alt}]({paths.relative(path, page)})", ""]
     return "\n".join(parts)
 
 
-def diagram_gallery(page: str, context: SiteContext) -> str:
+def diagram_gallery(page: str, context: SiteContext, language: str = "en") -> str:
     """Every registered diagram with a link to the reading it belongs to."""
     parts = []
     for name, spec in sorted(context.diagrams.items()):
-        parts.append(f"### {spec.title.split(':')[0].split(',')[0]} ({name})\n")
-        parts.append(diagram_block(name, page, context))
+        heading = spec.caption(language).split(":")[0].split(",")[0]
+        parts.append(f"### {escape_markdown(heading)} {{ #{name} }}\n")
+        parts.append(diagram_block(name, page, context, language))
         if spec.reading in context.reading_pages:
             label = author_year(context.bibliography[spec.reading], "markdown")
-            parts.append(
-                f"Reading: [{label}]({_relative(context.reading_pages[spec.reading], page)})\n"
-            )
+            target = paths.relative(context.reading_pages[spec.reading], page)
+            parts.append(f"{word('reading', language)}: [{label}]({target})\n")
     return "\n".join(parts)
 
 
-def _entry_markdown(key: str, page: str, context: SiteContext) -> str:
+def _entry_markdown(key: str, page: str, context: SiteContext, language: str) -> str:
     reference = context.bibliography[key]
     parts = [
         f"#### {author_year(reference, 'markdown')} {{ #{key} }}\n",
         format_reference(reference, "apa", "markdown") + "\n",
     ]
     if reference.unverified:
-        parts.append(_unverified_note(reference.unverified) + "\n")
+        parts.append(_unverified_note(reference.unverified, language) + "\n")
     citing = context.cited_by.get(key, [])
     if citing:
         links = ", ".join(
-            f"[{context.page_titles.get(other, other)}]({_relative(other, page)})"
+            f"[{escape_markdown(context.title(other, language))}]({paths.relative(other, page)})"
             for other in citing
         )
-        parts.append(f"Cited on: {links}\n")
-    download = _relative(f"{DOWNLOADS}/entries/{key}.bib", page)
+        parts.append(f"{word('cited_on', language)}: {links}\n")
+    download = paths.relative(paths.entry_download(key), page)
     bibtex = context.bibliography.to_bibtex([key]).strip()
     parts.append(
         f'??? note "BibTeX: `{key}`"\n\n'
@@ -230,7 +215,7 @@ def _entry_markdown(key: str, page: str, context: SiteContext) -> str:
     return "\n".join(parts)
 
 
-def bibliography_list(page: str, context: SiteContext) -> str:
+def bibliography_list(page: str, context: SiteContext, language: str = "en") -> str:
     """Every reference, grouped: the course bibliography, then companions by topic.
 
     Each entry has its APA reference (DOI as a link), the pages that cite it, its
@@ -238,30 +223,30 @@ def bibliography_list(page: str, context: SiteContext) -> str:
     topic and each UBA class come first.
     """
     bibliography = context.bibliography
-    link = functools.partial(_relative, page=page)
-    topics = bibliography.topics()
+
+    def link(target: str) -> str:
+        return paths.relative(target, page)
+
     classes = sorted({n for reference in bibliography for n in reference.course_classes})
     parts = [
-        "## Downloads\n",
-        f"- Everything: [:material-download: references.bib]({link(f'{DOWNLOADS}/references.bib')}){{ download }}",
-        "- By UBA class: "
+        f"## {word('downloads', language)}\n",
+        f"- {word('everything', language)}: [:material-download: references.bib]"
+        f"({link(paths.download('references.bib'))}){{ download }}",
+        f"- {word('by_uba_class', language)}: "
+        + ", ".join(f"[Clase {n}]({link(paths.class_download(n))}){{ download }}" for n in classes),
+        f"- {word('by_topic', language)}: "
         + ", ".join(
-            f"[Clase {n}]({link(f'{DOWNLOADS}/classes/uba-clase-{n}.bib')}){{ download }}"
-            for n in classes
-        ),
-        "- By topic: "
-        + ", ".join(
-            f"[{escape_markdown(topic)}]({link(f'{DOWNLOADS}/topics/{topic}.bib')}){{ download }}"
-            for topic in topics
+            f"[{escape_markdown(topic)}]({link(paths.topic_download(topic))}){{ download }}"
+            for topic in bibliography.topics()
         ),
         "",
-        "## Course bibliography\n",
-        "The works of the UBA course bibliography, in the order the course lists them.\n",
+        f"## {word('course_bibliography', language)}\n",
+        word("course_bibliography_intro", language) + "\n",
     ]
     course = [reference.key for reference in bibliography if reference.is_course_reading]
-    parts.extend(_entry_markdown(key, page, context) for key in course)
-    parts.append("## Companion readings\n")
-    parts.append("Works the reading pages lean on, grouped by their first topic.\n")
+    parts.extend(_entry_markdown(key, page, context, language) for key in course)
+    parts.append(f"## {word('companion_readings', language)}\n")
+    parts.append(word("companion_readings_intro", language) + "\n")
     by_topic: dict[str, list[str]] = {}
     for reference in bibliography:
         if not reference.is_course_reading:
@@ -270,18 +255,20 @@ def bibliography_list(page: str, context: SiteContext) -> str:
             ).append(reference.key)
     for topic in sorted(by_topic):
         parts.append(f"### {escape_markdown(topic.replace('-', ' ').capitalize())}\n")
-        parts.extend(_entry_markdown(key, page, context) for key in by_topic[topic])
+        parts.extend(_entry_markdown(key, page, context, language) for key in by_topic[topic])
     return "\n".join(parts)
 
 
-def _language(argument: str | None) -> str:
+def _language(argument: str | None, page_language: str) -> Language:
+    if argument is None:
+        return "es" if page_language == "es" else "en"
     if argument not in ("en", "es"):
         raise PageError(f"this shortcode takes a language, en or es (got {argument!r})")
-    return argument
+    return argument  # type: ignore[return-value]
 
 
-def course_map(argument: str | None, page: str, context: SiteContext) -> str:
-    """The course map in the language given as the shortcode's argument."""
+def course_map(argument: str | None, page: str, context: SiteContext, language: str) -> str:
+    """The course map in the page's language (or the one given as the argument)."""
     if context.course is None:
         raise PageError(
             "<!-- md:course-map --> needs the course data, which this site has not loaded"
@@ -289,24 +276,10 @@ def course_map(argument: str | None, page: str, context: SiteContext) -> str:
     return course_map_markdown(
         context.course,
         context.bibliography,
-        language=_language(argument),  # type: ignore[arg-type]
+        language=_language(argument, language),
         page=page,
         reading_pages=context.reading_pages,
     )
-
-
-def spanish_summary(meta: Mapping[str, object], page: str) -> str:
-    """The "En español" section of a reading page, from its front matter ``resumen_es``.
-
-    Raises:
-        PageError: A reading page without ``resumen_es`` (Spanish-speaking students rely on it).
-    """
-    summary = meta.get("resumen_es")
-    if not summary:
-        raise PageError(
-            "a reading page needs 'resumen_es' in its front matter (a short summary in Spanish)"
-        )
-    return f"\n\n## En español {{ #en-espanol }}\n\n{str(summary).strip()}\n"
 
 
 def _known(name: str | None, known: Mapping[str, object], what: str):
@@ -318,22 +291,73 @@ def _known(name: str | None, known: Mapping[str, object], what: str):
     return known[name]
 
 
-def check_front_matter(meta: Mapping[str, object], context: SiteContext) -> None:
-    """Check that a page's front matter names only things that exist.
+def _key(key: str | None, context: SiteContext) -> str:
+    if not key:
+        raise PageError("<!-- md:citation KEY --> needs the work's citation key")
+    if key not in context.bibliography:
+        raise PageError(str(UnknownKeyError(key, context.bibliography.keys())))
+    return key
+
+
+def expand_shortcodes(
+    markdown: str, *, page: str, context: SiteContext, language: str = "en"
+) -> str:
+    """Expand every shortcode of a page.
+
+    Args:
+        markdown: The page's Markdown (front matter removed or not: it is left alone).
+        page: The page's docs path, e.g. ``readings/sculley2015hidden.md``.
+        context: What the shortcodes may refer to.
+        language: The page's language (``en`` or ``es``).
+
+    Returns:
+        The Markdown with every shortcode replaced.
 
     Raises:
-        PageError: Unknown cite key, diagram or example; the message names it.
+        PageError: Unknown shortcode or name, or a missing argument; the message names
+            the line.
     """
-    key = meta.get("cite")
-    if key is not None:
+    handlers: dict[str, Callable[[str | None], str]] = {
+        "citation": lambda arg: citation_block(_key(arg, context), page, context, language),
+        "diagram": lambda arg: diagram_block(arg or "", page, context, language),
+        "example": lambda arg: example_link(arg or "", page, context, language),
+        "output": lambda arg: output_block(arg or "", page, context, language),
+        "diagram-gallery": lambda _: diagram_gallery(page, context, language),
+        "course-map": lambda arg: course_map(arg, page, context, language),
+        "glossary": lambda arg: glossary_markdown(
+            context.glossary, language=_language(arg, language)
+        ),
+        "bibliography": lambda _: bibliography_list(page, context, language),
+    }
+
+    def replace(match: re.Match[str]) -> str:
+        name = match.group("name")
         try:
-            context.bibliography[str(key)]
-        except UnknownKeyError as error:
-            raise PageError(f"front matter 'cite': {error}") from None
-    for name in meta.get("diagrams", []) or []:
-        _known(str(name), context.diagrams, "diagram")
-    for name in meta.get("examples", []) or []:
-        _known(str(name), context.example_pages, "example")
+            if name not in handlers:
+                raise PageError(
+                    f"unknown shortcode <!-- md:{name} --> (known: {', '.join(handlers)})"
+                )
+            return handlers[name](match.group("arg"))
+        except PageError as error:
+            line = markdown.count("\n", 0, match.start()) + 1
+            raise PageError(f"line {line}: {error}") from None
+
+    # shortcodes in code (a page showing the syntax) are text, not shortcodes
+    prose = prose_only(markdown)
+    pieces, last = [], 0
+    for match in SHORTCODE.finditer(prose):
+        pieces += [markdown[last : match.start()], replace(match)]
+        last = match.end()
+    leftover = next(
+        (m for m in _ANY_SHORTCODE.finditer(prose) if not SHORTCODE.match(prose, m.start())), None
+    )
+    if leftover:
+        line = markdown.count("\n", 0, leftover.start()) + 1
+        text = markdown[leftover.start() :].split("\n", 1)[0]
+        raise PageError(
+            f"line {line}: malformed shortcode {text!r}: write <!-- md:NAME ARGUMENT -->"
+        )
+    return "".join([*pieces, markdown[last:]])
 
 
 def check_includes(markdown: str, base: Path) -> None:
@@ -347,80 +371,41 @@ def check_includes(markdown: str, base: Path) -> None:
             raise PageError(f"includes {match.group('path')}, which does not exist")
 
 
-def expand_shortcodes(
-    markdown: str, *, page: str, meta: Mapping[str, object], context: SiteContext
-) -> str:
-    """Expand every shortcode of a page.
-
-    Args:
-        markdown: The page's Markdown (front matter already removed).
-        page: The page's path from the docs root, e.g. ``readings/sculley2015hidden.md``.
-        meta: The page's front matter.
-        context: What the shortcodes may refer to.
-
-    Returns:
-        The Markdown with every shortcode replaced.
-
-    Raises:
-        PageError: Unknown shortcode or name; ``citation`` without a ``cite`` key.
-    """
-    check_front_matter(meta, context)
-
-    def citation(_: str | None) -> str:
-        if "cite" not in meta:
-            raise PageError("<!-- md:citation --> needs 'cite: KEY' in the page's front matter")
-        return citation_block(str(meta["cite"]), page, context)
-
-    handlers: dict[str, Callable[[str | None], str]] = {
-        "citation": citation,
-        "diagram": lambda arg: diagram_block(
-            _known(arg, context.diagrams, "diagram") and arg, page, context
-        ),
-        "example": lambda arg: example_link(arg or "", page, context),
-        "output": lambda arg: output_block(arg or "", page, context),
-        "diagram-gallery": lambda _: diagram_gallery(page, context),
-        "course-map": lambda arg: course_map(arg, page, context),
-        "glossary": lambda arg: glossary_markdown(context.glossary, language=_language(arg)),
-        "bibliography": lambda _: bibliography_list(page, context),
-    }
-
-    def replace(match: re.Match[str]) -> str:
-        name = match.group("name")
-        if name not in handlers:
-            raise PageError(f"unknown shortcode <!-- md:{name} --> (known: {', '.join(handlers)})")
-        return handlers[name](match.group("arg"))
-
-    return SHORTCODE.sub(replace, markdown)
-
-
-def render_page(
-    markdown: str, *, page: str, meta: Mapping[str, object], context: SiteContext
-) -> str:
+def render_page(markdown: str, *, page: str, context: SiteContext, language: str = "en") -> str:
     """Everything the site does to a page's Markdown: shortcodes, citations, references.
 
     Args:
-        markdown: The page's Markdown (front matter removed).
+        markdown: The page's Markdown.
         page: The page's docs path.
-        meta: Its front matter.
         context: What it may refer to.
+        language: The page's language.
 
     Returns:
         The Markdown to hand to the Markdown converter.
 
     Raises:
-        PageError: An unknown name or key; the message names the line where it can.
+        PageError: An unknown name or key, a missing included file; the message names
+            the line where it can.
     """
-    expanded = expand_shortcodes(markdown, page=page, meta=meta, context=context)
+    check_includes(markdown, context.root)
+    expanded = expand_shortcodes(markdown, page=page, context=context, language=language)
 
     def link_for(key: str) -> str:
-        return _relative(BIBLIOGRAPHY_PAGE, page) + f"#{key}"
+        return paths.bibliography_anchor(key, page)
 
     try:
         rendered, cited = render_citations(expanded, context.bibliography, link_for)
     except CitationError as error:
         raise PageError(str(error)) from None
-    if "cite" in meta and page.startswith("readings/"):
-        rendered += spanish_summary(meta, page)
-    if cited and page != BIBLIOGRAPHY_PAGE:
-        rendered += references_section(cited, context.bibliography, link_for)
+    if cited and page.removesuffix(".es.md").removesuffix(".md") != "bibliography":
+        rendered += references_section(cited, context.bibliography, link_for, language)
     return rendered
+
+
+def check_page(markdown: str, *, page: str, context: SiteContext) -> None:
+    """Check a page as the build will render it, in both languages' words.
+
+    Raises:
+        PageError: The first problem, naming the line.
+    """
+    render_page(markdown, page=page, context=context)

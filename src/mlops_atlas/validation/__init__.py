@@ -1,6 +1,12 @@
 """TFX-style data validation (Baylor et al. 2017; Breck et al. 2019), runnable on pandas.
 
-- :mod:`~mlops_atlas.validation.statistics`: per-column statistics (TFDV's shape).
+- :mod:`~mlops_atlas.validation.statistics`: per-column statistics (TFDV's shape), of a
+  frame in memory or of chunks; :mod:`~mlops_atlas.validation.mergeable`: the
+  per-chunk summaries that merge exactly; :mod:`~mlops_atlas.validation.histograms`:
+  TFDV's quantile-derived histograms.
+- :mod:`~mlops_atlas.validation.sources`: CSV and Parquet files, Arrow tables and
+  frames read chunk by chunk (``stream_statistics``), memory bounded by the chunk;
+  :mod:`~mlops_atlas.validation.distributed`: the same on a Dask cluster.
 - :mod:`~mlops_atlas.validation.schema`: ``infer_schema`` with TFDV's rules; ``schema.pbtxt``
   files TFDV can read.
 - :mod:`~mlops_atlas.validation.anomalies`: ``validate_statistics`` with TFDV's anomaly
@@ -18,6 +24,7 @@ from mlops_atlas.validation.drift import (
     jensen_shannon_divergence,
     l_infinity_distance,
 )
+from mlops_atlas.validation.mergeable import PartialStatistics, partial_statistics
 from mlops_atlas.validation.results import Anomaly, Measurement, ValidationResult
 from mlops_atlas.validation.schema import (
     SchemaError,
@@ -30,12 +37,14 @@ from mlops_atlas.validation.schema import (
     set_default_thresholds,
     set_environments,
 )
+from mlops_atlas.validation.sources import stream_statistics
 from mlops_atlas.validation.statistics import (
     DatasetStatistics,
     FeatureStatistics,
     Histogram,
     StatisticsError,
     compute_statistics,
+    compute_statistics_chunked,
 )
 
 __all__ = [
@@ -45,6 +54,7 @@ __all__ = [
     "FeatureStatistics",
     "Histogram",
     "Measurement",
+    "PartialStatistics",
     "SchemaError",
     "SliceFailure",
     "StatisticsError",
@@ -52,16 +62,19 @@ __all__ = [
     "align_histograms",
     "bless",
     "compute_statistics",
+    "compute_statistics_chunked",
     "get_feature",
     "infer_schema",
     "jensen_shannon_divergence",
     "l_infinity_distance",
     "load_schema",
+    "partial_statistics",
     "save_schema",
     "schema_to_text",
     "schema_to_yaml",
     "set_default_thresholds",
     "set_environments",
     "slice_metrics",
+    "stream_statistics",
     "validate_statistics",
 ]

@@ -19,7 +19,7 @@ from tensorflow_metadata.proto.v0 import schema_pb2
 
 from mlops_atlas.validation.drift import jensen_shannon_divergence, l_infinity_distance
 from mlops_atlas.validation.results import Measurement, ValidationResult
-from mlops_atlas.validation.schema import SchemaError, parses_as_int64
+from mlops_atlas.validation.schema import SchemaError, check_references, parses_as_int64
 from mlops_atlas.validation.statistics import DatasetStatistics, FeatureStatistics
 
 __all__ = ["validate_statistics"]
@@ -55,7 +55,12 @@ def validate_statistics(
         SchemaError: If ``environment`` is not declared in the schema.
     """
     if environment and environment not in schema.default_environment:
-        raise SchemaError(f"Environment {environment} not found in the schema.")
+        declared = ", ".join(schema.default_environment) or "none"
+        raise SchemaError(
+            f"Environment {environment} not found in the schema. Declared: {declared}; "
+            "declare TRAINING and SERVING with 'mlops-atlas validate schema --label ...' or choose a declared one."
+        )
+    check_references(schema)
     result = ValidationResult()
     if statistics.num_examples == 0:
         result.data_missing = True
@@ -228,11 +233,7 @@ def _check_domain(
 ) -> None:
     name, kind = feature.name, feature.WhichOneof("domain_info")
     if kind in ("domain", "string_domain") and stats.type == "STRING":
-        domain = feature.string_domain if kind == "string_domain" else domains.get(feature.domain)
-        if domain is None:
-            raise SchemaError(
-                f"feature '{name}' names string_domain '{feature.domain}', which the schema does not define"
-            )
+        domain = feature.string_domain if kind == "string_domain" else domains[feature.domain]
         allowed = set(domain.value)
         unexpected = sorted(value for value in stats.value_counts if value not in allowed)
         if unexpected:
@@ -350,6 +351,15 @@ def _compare(
         if comparator.jensen_shannon_divergence.HasField("threshold")
         else None
     )
+    for measure in (linf, jsd):
+        # "value > nan" is never true: a NaN threshold would switch the comparator off.
+        if measure is not None and not (
+            math.isfinite(measure.threshold) and measure.threshold >= 0
+        ):
+            raise SchemaError(
+                f"feature '{feature.name}': the {comparison}_comparator threshold is "
+                f"{measure.threshold}; a threshold must be a finite number >= 0"
+            )
     if (linf is None and jsd is None) or control_statistics is None:
         return
     treatment_name, control_name = _CONTEXT[comparison]
@@ -376,7 +386,8 @@ def _compare(
                 f"The Linfty distance {between} is {_six(distance)} (up to six significant digits), above the threshold {_six(linf.threshold)}. The feature value with maximum difference is: {value}",
             )
     if jsd is not None:
-        divergence = jensen_shannon_divergence(stats, control)
+        source = schema_pb2.HistogramSelection.Type.Name(jsd.source.type)
+        divergence = jensen_shannon_divergence(stats, control, source)
         if divergence is None:
             return  # TFDV logs a warning and records nothing
         result.measurements.append(

@@ -27,6 +27,7 @@ features. Add bounds yourself (``int_domain { min: 0 max: 120 }`` or
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 
@@ -39,6 +40,7 @@ from mlops_atlas.validation.statistics import DatasetStatistics, FeatureStatisti
 __all__ = [
     "MAX_STRING_DOMAIN_SIZE",
     "SchemaError",
+    "check_references",
     "get_feature",
     "infer_schema",
     "load_schema",
@@ -151,6 +153,38 @@ def parses_as_int64(text: str) -> bool:
     return -(2**63) <= int(text) < 2**63
 
 
+def dangling_domains(schema: schema_pb2.Schema) -> list[tuple[str, str]]:
+    """``(feature, domain)`` for every feature whose ``domain:`` names no top-level ``string_domain``."""
+    defined = {domain.name for domain in schema.string_domain}
+    return [
+        (feature.name, feature.domain)
+        for feature in schema.feature
+        if feature.WhichOneof("domain_info") == "domain" and feature.domain not in defined
+    ]
+
+
+def _dangling_message(feature: str, domain: str, defined: list[str]) -> str:
+    known = f" (defined: {', '.join(defined)})" if defined else " (it defines none)"
+    return (
+        f"feature '{feature}' has domain: \"{domain}\", but the schema defines no "
+        f"string_domain named '{domain}'{known}; add string_domain {{ name: \"{domain}\" "
+        f'value: "..." }} at the top level of the schema, point the feature at a defined one, '
+        "or delete the domain: line"
+    )
+
+
+def check_references(schema: schema_pb2.Schema) -> None:
+    """Refuse a schema whose features name a ``string_domain`` it does not define.
+
+    Raises:
+        SchemaError: Naming the feature, the missing domain and the three ways to fix it.
+    """
+    dangling = dangling_domains(schema)
+    if dangling:
+        defined = [domain.name for domain in schema.string_domain]
+        raise SchemaError(_dangling_message(*dangling[0], defined))
+
+
 def get_feature(schema: schema_pb2.Schema, name: str) -> schema_pb2.Feature:
     """The schema's feature called ``name``.
 
@@ -189,6 +223,11 @@ def set_default_thresholds(
     """
     if comparator not in ("drift", "skew"):
         raise SchemaError(f"comparator must be 'drift' or 'skew', not '{comparator}'")
+    for value in (categorical, numeric):
+        if value is not None and not (math.isfinite(value) and value >= 0):
+            raise SchemaError(
+                f"a drift or skew threshold must be a finite number >= 0, not {value}"
+            )
     for feature in schema.feature:
         if comparator == "skew" and "SERVING" in feature.not_in_environment:
             continue  # a label: serving data never has it, so there is nothing to compare
@@ -242,7 +281,7 @@ def load_schema(path: Path) -> schema_pb2.Schema:
     except (OSError, UnicodeDecodeError) as error:
         raise SchemaError(f"{path}: cannot read the schema ({error})") from None
     try:
-        return text_format.Parse(text, schema_pb2.Schema())
+        schema = text_format.Parse(text, schema_pb2.Schema())
     except text_format.ParseError as error:
         line = error.GetLine()
         where = f"{path}:{line}" if line else str(path)
@@ -251,6 +290,15 @@ def load_schema(path: Path) -> schema_pb2.Schema:
             f"{where}: not a valid schema.pbtxt: {message}; fix it or regenerate it with "
             "'mlops-atlas validate schema'"
         ) from None
+    dangling = dangling_domains(schema)
+    if dangling:
+        feature, domain = dangling[0]
+        pattern = re.compile(r'^\s*domain\s*:\s*"' + re.escape(domain) + '"', re.MULTILINE)
+        match = pattern.search(text)
+        where = f"{path}:{text.count(chr(10), 0, match.start()) + 1}" if match else str(path)
+        defined = [d.name for d in schema.string_domain]
+        raise SchemaError(f"{where}: {_dangling_message(feature, domain, defined)}")
+    return schema
 
 
 def schema_to_yaml(schema: schema_pb2.Schema) -> str:

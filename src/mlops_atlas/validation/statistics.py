@@ -8,52 +8,38 @@ is encoded as ``tf.train.Example`` would store it, as an ``INT`` 0/1 (and then g
 nulls after pandas is converted to Arrow.
 
 The standard histogram has 10 equal-width buckets between the finite minimum and
-maximum (``np.linspace(min, max, 11)`` as TFDV's ``generate_equi_width_histogram``), a
-single point bucket when they are equal, and ``(-inf, -inf)`` / ``(inf, inf)`` buckets
-for infinities. Our counts are exact; TFDV interpolates them from a quantiles sketch.
+maximum, a single point bucket when they are equal, and ``(-inf, -inf)`` / ``(inf, inf)``
+buckets for infinities. Its counts are derived as TFDV derives them, from 1,000
+quantiles (see :mod:`~mlops_atlas.validation.histograms`), not counted directly: an
+integer on an inner edge belongs to the bucket on its left, and that is what makes the
+drift comparator's Jensen-Shannon divergence on integer features agree with TFDV's.
+The quantiles histogram (10 equal-mass buckets) and the median come from the same
+quantiles.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-import numpy as np
 import pandas as pd
 
 from mlops_atlas.errors import AtlasError
+from mlops_atlas.validation.histograms import NUM_HISTOGRAM_BUCKETS, Histogram
 
 __all__ = [
+    "NUM_HISTOGRAM_BUCKETS",
     "DatasetStatistics",
     "FeatureStatistics",
     "Histogram",
     "StatisticsError",
     "compute_statistics",
+    "compute_statistics_chunked",
 ]
-
-NUM_HISTOGRAM_BUCKETS = 10
-"""TFDV's ``StatsOptions.num_histogram_buckets`` default."""
 
 
 class StatisticsError(AtlasError, ValueError):
     """A column cannot be summarised (mixed value types); the message names the column."""
-
-
-@dataclass(frozen=True)
-class Histogram:
-    """A histogram as TFDV stores it: buckets ``(low, high, count)`` and a NaN count.
-
-    Attributes:
-        buckets: ``(low, high, count)`` triples in order; point and infinite buckets included.
-        num_nan: NaN values not in any bucket (always 0 here: NaN counts as missing).
-    """
-
-    buckets: tuple[tuple[float, float, float], ...]
-    num_nan: float = 0.0
-
-    @property
-    def total(self) -> float:
-        """Sum of the bucket counts."""
-        return float(sum(count for _, _, count in self.buckets))
 
 
 @dataclass(frozen=True)
@@ -74,6 +60,8 @@ class FeatureStatistics:
         num_pos_inf: ``+inf`` values (FLOAT).
         num_neg_inf: ``-inf`` values (FLOAT).
         histogram: The standard 10-bucket histogram (numeric), else ``None``.
+        quantiles: The 10-bucket quantiles histogram (numeric), else ``None``.
+        median: The median, as TFDV reads it off its quantiles (numeric), else ``None``.
         unique: Distinct values (STRING), else ``None``.
         value_counts: Value → count for STRING columns, most frequent first.
     """
@@ -91,6 +79,8 @@ class FeatureStatistics:
     num_pos_inf: int = 0
     num_neg_inf: int = 0
     histogram: Histogram | None = None
+    quantiles: Histogram | None = None
+    median: float | None = None
     unique: int | None = None
     value_counts: dict[str, int] = field(default_factory=dict)
 
@@ -122,6 +112,9 @@ class DatasetStatistics:
 def compute_statistics(frame: pd.DataFrame) -> DatasetStatistics:
     """Summarise every column of ``frame`` (vectorised; no loop over rows).
 
+    This is :func:`compute_statistics_chunked` with one chunk: the same code, so the
+    in-memory and the chunked paths give the same statistics.
+
     Args:
         frame: The data, one row per example.
 
@@ -136,98 +129,39 @@ def compute_statistics(frame: pd.DataFrame) -> DatasetStatistics:
         >>> stats["x"].type, stats["x"].num_zeros, stats["c"].num_missing, stats["c"].value_counts
         ('INT', 1, 1, {'a': 1, 'b': 1})
     """
-    features = {str(name): _column_statistics(str(name), frame[name]) for name in frame.columns}
-    return DatasetStatistics(num_examples=len(frame), features=features)
+    from mlops_atlas.validation.mergeable import partial_statistics
+
+    return partial_statistics(frame).finish()
 
 
-def _column_statistics(name: str, column: pd.Series) -> FeatureStatistics:
-    dtype = column.dtype
-    if pd.api.types.is_bool_dtype(dtype):
-        column = column.astype("Int8" if column.hasnans else "int8")
-        dtype = column.dtype
-    if pd.api.types.is_integer_dtype(dtype):
-        return _numeric(name, "INT", column)
-    if pd.api.types.is_float_dtype(dtype):
-        return _numeric(name, "FLOAT", column)
-    if pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_datetime64_any_dtype(dtype):
-        raise StatisticsError(
-            f"column '{name}' has unsupported type {dtype}; convert it to numbers or text"
-        )
-    return _categorical(name, column)
+def compute_statistics_chunked(chunks: Iterable[pd.DataFrame]) -> DatasetStatistics:
+    """Summarise a table given as consecutive chunks (DataFrames with the same columns).
 
+    Only one chunk and the running summary are in memory at a time (see
+    :mod:`~mlops_atlas.validation.mergeable` for what the summary keeps).
 
-def _numeric(name: str, kind: str, column: pd.Series) -> FeatureStatistics:
-    missing = column.isna().to_numpy()
-    num_missing = int(missing.sum())
-    values = column.to_numpy(dtype="float64", na_value=np.nan)
-    num_nan = num_missing if kind == "FLOAT" else 0
-    present = values[~missing] if num_missing else values
-    if present.size == 0:
-        return FeatureStatistics(name, kind, 0, num_missing, num_nan=num_nan)
-    finite_mask = np.isfinite(present)
-    finite = present if finite_mask.all() else present[finite_mask]
-    pos_inf = int(np.count_nonzero(present == np.inf))
-    neg_inf = int(np.count_nonzero(present == -np.inf))
-    mean = float(finite.mean()) if finite.size else float("nan")
-    std = float(finite.std()) if finite.size else float("nan")
-    return FeatureStatistics(
-        name,
-        kind,
-        num_present=int(present.size),
-        num_missing=num_missing,
-        min=float(present.min()),
-        max=float(present.max()),
-        mean=mean,
-        std=std,
-        num_zeros=int(np.count_nonzero(present == 0)),
-        num_nan=num_nan,
-        num_pos_inf=pos_inf,
-        num_neg_inf=neg_inf,
-        histogram=_standard_histogram(finite, pos_inf, neg_inf),
-    )
+    Args:
+        chunks: The table's rows, chunk by chunk.
 
+    Returns:
+        The statistics of all the rows, as :func:`compute_statistics` of the whole table.
 
-def _standard_histogram(finite: np.ndarray, pos_inf: int, neg_inf: int) -> Histogram:
-    buckets: list[tuple[float, float, float]] = []
-    if neg_inf:
-        buckets.append((-np.inf, -np.inf, float(neg_inf)))
-    if finite.size:
-        low, high = float(finite.min()), float(finite.max())
-        if low == high:
-            buckets.append((low, low, float(finite.size)))
-        else:
-            edges = np.linspace(low, high, NUM_HISTOGRAM_BUCKETS + 1)
-            counts, _ = np.histogram(finite, bins=edges)
-            buckets.extend(
-                (float(edges[i]), float(edges[i + 1]), float(counts[i]))
-                for i in range(NUM_HISTOGRAM_BUCKETS)
-            )
-    if pos_inf:
-        buckets.append((np.inf, np.inf, float(pos_inf)))
-    return Histogram(tuple(buckets))
+    Raises:
+        StatisticsError: If there is no chunk, a column mixes types, or chunks differ
+            in their columns.
+        ColumnTypeConflictError: If a column is numbers in one chunk and text in another.
 
+    Examples:
+        >>> frame = pd.DataFrame({"x": range(10), "c": list("aabbbccccc")})
+        >>> compute_statistics_chunked([frame[:4], frame[4:]]) == compute_statistics(frame)
+        True
+    """
+    from mlops_atlas.validation.mergeable import partial_statistics
 
-def _categorical(name: str, column: pd.Series) -> FeatureStatistics:
-    missing = column.isna()
-    num_missing = int(missing.sum())
-    present = column[~missing] if num_missing else column
-    if present.dtype == object and len(present):
-        kinds = present.map(type).value_counts()
-        if len(kinds) > 1 or kinds.index[0] is not str:
-            found = ", ".join(sorted(kind.__name__ for kind in kinds.index))
-            raise StatisticsError(
-                f"column '{name}' mixes value types ({found}); make every value text or every value a number"
-            )
-    counts = present.value_counts(sort=False)
-    ordered = sorted(
-        zip(counts.index.astype(str), counts.to_numpy().tolist(), strict=True),
-        key=lambda item: (-item[1], item[0]),
-    )
-    return FeatureStatistics(
-        name,
-        "STRING",
-        num_present=len(present),
-        num_missing=num_missing,
-        unique=len(ordered),
-        value_counts=dict(ordered),
-    )
+    total = None
+    for chunk in chunks:
+        partial = partial_statistics(chunk)
+        total = partial if total is None else total.merge(partial)
+    if total is None:
+        raise StatisticsError("no data: the table has no chunk, not even a header")
+    return total.finish()

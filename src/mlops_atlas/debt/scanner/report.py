@@ -20,7 +20,6 @@ from mlops_atlas.debt.scanner.rules import RULES, RuleResult, run_rules
 __all__ = [
     "LIMITS",
     "SECTIONS",
-    "SITE",
     "ScanReport",
     "SectionScore",
     "definition",
@@ -38,9 +37,6 @@ SECTIONS: dict[int, str] = {
 }
 """The sections of Sculley et al. (2015) the scanner has rules for (§4, feedback loops,
 cannot be seen in code alone: see the feedback-loop simulation)."""
-
-SITE = "http://127.0.0.1:8000/"
-"""Where ``python3 dev.py serve`` serves the site; reports link rules to their definitions there."""
 
 
 LIMITS: dict[str, int] = {
@@ -62,7 +58,10 @@ def definition(rule_id: str) -> str:
     >>> definition("fixed-thresholds")
     'http://127.0.0.1:8000/examples/debt_scan/#fixed-thresholds'
     """
-    return f"{SITE}examples/debt_scan/#{rule_id}"
+    from mlops_atlas.site.paths import DEBT_SCAN_PAGE, page_url, public_url
+
+    # the site's configured address (site_url in mkdocs.yml): one setting for every link
+    return f"{page_url(DEBT_SCAN_PAGE, public_url())}#{rule_id}"
 
 
 @dataclass(frozen=True)

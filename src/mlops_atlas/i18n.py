@@ -1,0 +1,84 @@
+"""The words the site writes by itself, in each of its languages.
+
+Pages are written by people in English and Spanish (``NAME.md`` and its twin
+``NAME.es.md``); everything the build adds to them (citation blocks, captions,
+download labels, the references list, the course map's labels) comes from
+:data:`WORDS`, in the language of the page it lands on.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+__all__ = ["LANGUAGES", "WORDS", "Language", "language_of", "word"]
+
+Language = Literal["en", "es"]
+
+LANGUAGES: tuple[Language, ...] = ("en", "es")
+"""The site's languages; English is the default."""
+
+WORDS: dict[str, dict[str, str]] = {
+    "cite_this_work": {"en": "Cite this work", "es": "Cómo citar esta obra"},
+    "entry_in_bibliography": {
+        "en": "entry in the bibliography",
+        "es": "entrada en la bibliografía",
+    },
+    "not_verified": {"en": "Not verified", "es": "No verificado"},
+    "check_before_citing": {
+        "en": "Check the source before citing.",
+        "es": "Verifique la fuente antes de citar.",
+    },
+    "generated_from": {"en": "Generated from", "es": "Generado desde"},
+    "open_full_size": {"en": "Open full size", "es": "Abrir en tamaño completo"},
+    "example": {"en": "Example", "es": "Ejemplo"},
+    "figure_produced_by": {"en": "Figure {name} produced by", "es": "Figura {name} producida por"},
+    "reading": {"en": "Reading", "es": "Lectura"},
+    "references": {"en": "References", "es": "Referencias"},
+    "entry_and_bibtex": {"en": "Entry and BibTeX", "es": "Entrada y BibTeX"},
+    "cited_on": {"en": "Cited on", "es": "Citada en"},
+    "downloads": {"en": "Downloads", "es": "Descargas"},
+    "everything": {"en": "Everything", "es": "Todo"},
+    "by_uba_class": {"en": "By UBA class", "es": "Por clase de la UBA"},
+    "by_topic": {"en": "By topic", "es": "Por tema"},
+    "course_bibliography": {"en": "Course bibliography", "es": "Bibliografía del curso"},
+    "course_bibliography_intro": {
+        "en": "The works of the UBA course bibliography, in the order the course lists them.",
+        "es": "Las obras de la bibliografía del curso de la UBA, en el orden en que el curso las lista.",
+    },
+    "companion_readings": {"en": "Companion readings", "es": "Lecturas complementarias"},
+    "companion_readings_intro": {
+        "en": "Works the reading pages lean on, grouped by their first topic.",
+        "es": "Obras en las que se apoyan las páginas de lectura, agrupadas por su primer tema.",
+    },
+    "download_notebook": {
+        "en": "Download the notebook (.ipynb)",
+        "es": "Descargar el notebook (.ipynb)",
+    },
+    "download_script": {"en": "Download the script (.py)", "es": "Descargar el script (.py)"},
+    "cell": {"en": "cell", "es": "celda"},
+    "output": {"en": "Output", "es": "Salida"},
+}
+"""Each phrase the build writes, by key, in every language of :data:`LANGUAGES`."""
+
+
+def word(key: str, language: str, **values: str) -> str:
+    """A phrase in the given language (English when the language is unknown).
+
+    Examples:
+        >>> word("cite_this_work", "es")
+        'Cómo citar esta obra'
+        >>> word("figure_produced_by", "en", name="cace-weights")
+        'Figure cace-weights produced by'
+    """
+    phrases = WORDS[key]
+    return phrases.get(language, phrases["en"]).format(**values)
+
+
+def language_of(page: str) -> Language:
+    """The language of a docs page from its name: ``NAME.es.md`` is Spanish, the rest English.
+
+    Examples:
+        >>> language_of("readings/baylor2017tfx.es.md"), language_of("index.md")
+        ('es', 'en')
+    """
+    return "es" if page.endswith(".es.md") else "en"

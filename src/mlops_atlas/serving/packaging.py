@@ -1,0 +1,294 @@
+"""Packaging for a cluster, from one set of parameters: a Dockerfile and Kubernetes manifests.
+
+:func:`write_build_context` writes the folder ``docker build`` needs (the Dockerfile, the
+service's ``app.py``, pinned ``requirements.txt``, the model) and :func:`kubernetes_manifests`
+the Deployment (resource requests and limits, startup, liveness and readiness probes, a
+non-root read-only container), the Service and the HorizontalPodAutoscaler. The model's
+provenance goes into the image labels and the manifest annotations. Nothing here builds an
+image or talks to a cluster.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from mlops_atlas.outputs import write_atomically
+from mlops_atlas.serving import app as service
+from mlops_atlas.serving.model import Provenance
+from mlops_atlas.serving.server import SERVER_ENV
+
+__all__ = [
+    "ANNOTATION_PREFIX",
+    "LABEL_PREFIX",
+    "SERVICE_REQUIREMENTS",
+    "DeploymentParams",
+    "dockerfile",
+    "kubernetes_manifests",
+    "manifests_yaml",
+    "provenance_labels",
+    "write_build_context",
+]
+
+ANNOTATION_PREFIX = "mlops-atlas.example/"
+"""Prefix of the provenance annotations (``.example`` is reserved: use your own domain)."""
+
+LABEL_PREFIX = "example.mlops-atlas."
+"""Prefix of the provenance image labels (the same domain, reversed, as Docker suggests)."""
+
+SERVICE_REQUIREMENTS = (
+    "scikit-learn", "skops", "pandas", "numpy", "scipy",
+    "fastapi", "starlette", "pydantic", "uvicorn", "pyyaml",
+)  # fmt: skip
+"""What the image installs, pinned to the versions the model was trained with: no MLflow."""
+
+_USER = 10001  # a numeric non-root user: Kubernetes can check runAsNonRoot against it
+
+
+@dataclass(frozen=True)
+class DeploymentParams:
+    """Everything the Dockerfile and the manifests are generated from.
+
+    Attributes:
+        name: Name of the Deployment, Service, autoscaler and container.
+        version: Image tag and ``app.kubernetes.io/version`` label.
+        port: Port the container listens on.
+        workers: uvicorn worker processes per pod (scale with pods, not workers).
+        cpu_request: CPU the scheduler reserves for a pod (also the base of the HPA's %).
+        cpu_limit: Most CPU a pod may use.
+        memory_request: Memory the scheduler reserves for a pod.
+        memory_limit: Most memory a pod may use (beyond it the pod is killed).
+        min_replicas: Fewest pods the autoscaler keeps (2: one can fail or be replaced).
+        max_replicas: Most pods the autoscaler may start.
+        target_cpu_percent: Average CPU use, as % of the request, the autoscaler aims at.
+        base_image: The Python image the service runs on.
+    """
+
+    name: str = "churn-model"
+    version: str = "0.1.0"
+    port: int = 8080
+    workers: int = 1
+    cpu_request: str = "500m"
+    cpu_limit: str = "1"
+    memory_request: str = "384Mi"
+    memory_limit: str = "768Mi"
+    min_replicas: int = 2
+    max_replicas: int = 6
+    target_cpu_percent: int = 70
+    base_image: str = "python:3.11-slim"
+
+    @property
+    def image(self) -> str:
+        """The image reference, ``NAME:VERSION``."""
+        return f"{self.name}:{self.version}"
+
+
+def provenance_labels(provenance: Provenance) -> dict[str, str]:
+    """The model's provenance as key/value pairs (without a prefix)."""
+    return {
+        "mlflow-run-id": provenance.run_id,
+        "mlflow-model-uri": provenance.model_uri,
+        "data-sha256": provenance.data_sha256,
+        "model-sha256": provenance.model_sha256,
+    }
+
+
+def _environment(params: DeploymentParams, provenance: Provenance) -> dict[str, str]:
+    return {
+        service.MODEL_DIR_ENV: "/app/model",
+        service.MODEL_SHA256_ENV: provenance.model_sha256,
+        "HOME": "/tmp",  # the root file system is read-only; /tmp is a writable volume
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "PYTHONUNBUFFERED": "1",
+        **SERVER_ENV,
+    }
+
+
+def dockerfile(params: DeploymentParams, provenance: Provenance) -> str:
+    """The Dockerfile of the served model: pinned, non-root, labelled with its provenance."""
+    labels = {
+        "org.opencontainers.image.title": params.name,
+        "org.opencontainers.image.version": params.version,
+        "org.opencontainers.image.description": "Churn model served with FastAPI and uvicorn",
+        **{f"{LABEL_PREFIX}{key}": value for key, value in provenance_labels(provenance).items()},
+    }
+    label_lines = " \\\n      ".join(f'{key}="{value}"' for key, value in labels.items())
+    env_lines = " \\\n    ".join(
+        f'{key}="{value}"' for key, value in _environment(params, provenance).items()
+    )
+    command = ["uvicorn", "app:create_app", "--factory", "--host", "0.0.0.0"]
+    command += ["--port", str(params.port), "--workers", str(params.workers), "--no-access-log"]
+    quoted = ", ".join(f'"{part}"' for part in command)
+    return f"""\
+# Generated by mlops_atlas.serving.packaging from one set of parameters: do not edit by hand.
+# Build: docker build -t {params.image} .
+FROM {params.base_image}
+LABEL {label_lines}
+ENV {env_lines}
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt
+COPY app.py .
+COPY model/ model/
+# A numeric user that is not root; the files above stay owned by root, so it cannot change them.
+USER {_USER}:{_USER}
+EXPOSE {params.port}
+CMD [{quoted}]
+"""
+
+
+def kubernetes_manifests(params: DeploymentParams, provenance: Provenance) -> list[dict[str, Any]]:
+    """A Deployment, a Service and a HorizontalPodAutoscaler, as plain dictionaries.
+
+    Args:
+        params: Names, sizes, probes' port and scaling bounds.
+        provenance: Recorded in annotations of the Deployment and of its pods.
+
+    Returns:
+        The three manifests, in the order ``kubectl apply`` should see them.
+    """
+    labels = {
+        "app.kubernetes.io/name": params.name,
+        "app.kubernetes.io/version": params.version,
+        "app.kubernetes.io/component": "model-server",
+    }
+    selector = {"app.kubernetes.io/name": params.name}
+    annotations = {
+        f"{ANNOTATION_PREFIX}{key}": value for key, value in provenance_labels(provenance).items()
+    }
+
+    def probe(path: str, period: int, failures: int) -> dict[str, Any]:
+        return {
+            "httpGet": {"path": path, "port": "http"},
+            "periodSeconds": period,
+            "timeoutSeconds": 2,
+            "failureThreshold": failures,
+        }
+
+    container = {
+        "name": params.name,
+        "image": params.image,
+        "imagePullPolicy": "IfNotPresent",
+        "ports": [{"name": "http", "containerPort": params.port, "protocol": "TCP"}],
+        "env": [
+            {"name": key, "value": value} for key, value in _environment(params, provenance).items()
+        ],
+        "resources": {
+            "requests": {"cpu": params.cpu_request, "memory": params.memory_request},
+            "limits": {"cpu": params.cpu_limit, "memory": params.memory_limit},
+        },
+        # Slow start (imports, model load) is the startup probe's business: up to 60 s.
+        "startupProbe": probe("/livez", 2, 30),
+        "livenessProbe": probe("/livez", 10, 3),
+        "readinessProbe": probe("/readyz", 5, 2),
+        "securityContext": {
+            "allowPrivilegeEscalation": False,
+            "readOnlyRootFilesystem": True,
+            "capabilities": {"drop": ["ALL"]},
+        },
+        "volumeMounts": [{"name": "tmp", "mountPath": "/tmp"}],
+    }
+    deployment = {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": params.name, "labels": labels, "annotations": annotations},
+        "spec": {
+            # no "replicas": the autoscaler owns the count (kubectl apply would reset it)
+            "selector": {"matchLabels": dict(selector)},
+            "strategy": {
+                "type": "RollingUpdate",
+                "rollingUpdate": {"maxUnavailable": 0, "maxSurge": 1},
+            },
+            "template": {
+                "metadata": {"labels": dict(labels), "annotations": dict(annotations)},
+                "spec": {
+                    "automountServiceAccountToken": False,  # it never calls the cluster's API
+                    "securityContext": {
+                        "runAsNonRoot": True,
+                        "runAsUser": _USER,
+                        "runAsGroup": _USER,
+                        "seccompProfile": {"type": "RuntimeDefault"},
+                    },
+                    "containers": [container],
+                    "volumes": [{"name": "tmp", "emptyDir": {"sizeLimit": "64Mi"}}],
+                },
+            },
+        },
+    }
+    service_manifest = {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": {"name": params.name, "labels": dict(labels)},
+        "spec": {
+            "type": "ClusterIP",
+            "selector": selector,
+            "ports": [{"name": "http", "port": 80, "targetPort": "http", "protocol": "TCP"}],
+        },
+    }
+    autoscaler = {
+        "apiVersion": "autoscaling/v2",
+        "kind": "HorizontalPodAutoscaler",
+        "metadata": {"name": params.name, "labels": dict(labels)},
+        "spec": {
+            "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": params.name},
+            "minReplicas": params.min_replicas,
+            "maxReplicas": params.max_replicas,
+            "metrics": [
+                {
+                    "type": "Resource",
+                    "resource": {
+                        "name": "cpu",
+                        "target": {
+                            "type": "Utilization",
+                            "averageUtilization": params.target_cpu_percent,
+                        },
+                    },
+                }
+            ],
+        },
+    }
+    return [deployment, service_manifest, autoscaler]
+
+
+def manifests_yaml(manifests: list[dict[str, Any]]) -> str:
+    """The manifests as one multi-document YAML file, keys in the order written."""
+    return yaml.safe_dump_all(manifests, sort_keys=False, explicit_start=True)
+
+
+def write_build_context(
+    folder: Path, params: DeploymentParams, provenance: Provenance, model_dir: Path
+) -> dict[str, Path]:
+    """Write what ``docker build`` and ``kubectl apply`` need into ``folder``.
+
+    Args:
+        folder: The build context, e.g. ``outputs/model_serving/image``.
+        params: The deployment parameters.
+        provenance: The model's provenance (from :func:`~mlops_atlas.serving.model.export_model`).
+        model_dir: The exported model; copied to ``folder/model`` unless it is already there.
+
+    Returns:
+        The files written, by role: ``dockerfile``, ``requirements``, ``app``, ``manifests``.
+    """
+    folder = Path(folder)
+    target = folder / "model"
+    if Path(model_dir).resolve() != target.resolve():
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.copytree(model_dir, target)
+    requirements = "".join(
+        f"{name}=={version}\n"
+        for name, version in provenance.versions.items()
+        if name in SERVICE_REQUIREMENTS
+    )
+    app_source = Path(service.__file__).read_text(encoding="utf-8")
+    return {
+        "dockerfile": write_atomically(folder / "Dockerfile", dockerfile(params, provenance)),
+        "requirements": write_atomically(folder / "requirements.txt", requirements),
+        "app": write_atomically(folder / "app.py", app_source),
+        "manifests": write_atomically(
+            folder / "kubernetes.yaml", manifests_yaml(kubernetes_manifests(params, provenance))
+        ),
+    }

@@ -1,0 +1,226 @@
+"""Statistics in chunks, from files, Arrow and Dask, equal to the in-memory path (issue 19)."""
+
+from __future__ import annotations
+
+import math
+import tracemalloc
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pytest
+
+from mlops_atlas.validation import (
+    StatisticsError,
+    compute_statistics,
+    infer_schema,
+    set_default_thresholds,
+    validate_statistics,
+)
+from mlops_atlas.validation.histograms import quantiles_and_cumulative_weights
+from mlops_atlas.validation.mergeable import partial_statistics
+from mlops_atlas.validation.sketch import (
+    EXACT_DISTINCT_LIMIT,
+    SKETCH_MANTISSA_BITS,
+    sketch_keys,
+    sketch_values,
+)
+from mlops_atlas.validation.sources import read_table, stream_statistics
+
+
+def make_frame(rows: int, seed: int, shift: float = 0.0) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    frame = pd.DataFrame(
+        {
+            "age": rng.integers(18, 90, rows),
+            "visits": rng.poisson(2.0 + shift, rows),
+            "user_id": rng.integers(0, 10**9, rows),  # > 10,000 distinct: the sketch
+            "income": rng.lognormal(10 + shift, 0.5, rows),
+            "score": rng.normal(shift, 1, rows),
+            "member": rng.integers(0, 2, rows).astype(bool),
+            "plan": rng.choice(["basic", "plus", "premium"], rows),
+            "city": rng.choice([f"city{i:02d}" for i in range(60)], rows),
+        }
+    )
+    frame["score"] = frame["score"].astype("Float64")
+    frame.loc[rng.random(rows) < 0.05, "score"] = pd.NA
+    frame.loc[rng.random(rows) < 0.03, "plan"] = None
+    frame.loc[:2, "income"] = [np.inf, -np.inf, np.inf]
+    return frame
+
+
+def assert_same_statistics(chunked, whole) -> None:
+    assert chunked.num_examples == whole.num_examples
+    assert list(chunked.features) == list(whole.features)
+    for name, expected in whole.features.items():
+        got = chunked[name]
+        for attribute in ("type", "num_present", "num_missing", "num_zeros", "min", "max"):
+            assert getattr(got, attribute) == getattr(expected, attribute), (name, attribute)
+        for attribute in ("num_pos_inf", "num_neg_inf", "num_nan", "unique", "value_counts"):
+            assert getattr(got, attribute) == getattr(expected, attribute), (name, attribute)
+        if expected.is_numeric and expected.num_present:
+            # Chan's parallel update equals one pass up to rounding.
+            assert got.mean == pytest.approx(expected.mean, rel=1e-12)
+            assert got.std == pytest.approx(expected.std, rel=1e-9)
+            assert got.median == expected.median
+            assert got.histogram == expected.histogram  # from the same exact sketch counts
+            assert got.quantiles == expected.quantiles
+
+
+@pytest.fixture(scope="module")
+def frames():
+    return make_frame(30_000, seed=0), make_frame(20_000, seed=1, shift=0.3)
+
+
+def test_chunks_of_a_frame_give_the_in_memory_statistics(frames) -> None:
+    frame, _ = frames
+    whole = compute_statistics(frame)
+    assert whole["user_id"].unique is None
+    assert whole["age"].type == "INT"
+    for chunk_rows in (997, 10_000, 100_000):
+        assert_same_statistics(stream_statistics(frame, chunk_rows), whole)
+
+
+def test_merging_is_associative_and_commutative(frames) -> None:
+    frame, _ = frames
+    a, b, c = (partial_statistics(frame.iloc[i : i + 10_000]) for i in (0, 10_000, 20_000))
+    left, right = a.merge(b).merge(c).finish(), c.merge(a.merge(b)).finish()
+    assert_same_statistics(left, right)
+    assert_same_statistics(left, compute_statistics(frame))
+
+
+def test_csv_parquet_and_arrow_in_chunks_match_the_whole_file(frames, tmp_path) -> None:
+    frame, _ = frames
+    csv_path, parquet_path = tmp_path / "train.csv", tmp_path / "train.parquet"
+    frame.to_csv(csv_path, index=False)
+    whole = compute_statistics(read_table(csv_path))
+    assert whole["score"].type == "FLOAT"
+    assert whole["member"].type == "INT"
+    assert_same_statistics(stream_statistics(csv_path, chunk_rows=4_096), whole)
+    read_table(csv_path).to_parquet(parquet_path, row_group_size=5_000)
+    assert_same_statistics(stream_statistics(parquet_path, chunk_rows=3_000), whole)
+    table = pa.Table.from_pandas(read_table(csv_path), preserve_index=False)
+    assert_same_statistics(stream_statistics(table, chunk_rows=7_000), whole)
+    assert_same_statistics(
+        stream_statistics(pa.RecordBatchReader.from_batches(table.schema, table.to_batches(2_500))),
+        whole,
+    )
+
+
+def test_same_anomalies_and_drift_values_as_in_memory(frames, tmp_path) -> None:
+    train, batch = frames
+    paths = {}
+    for name, frame in (("train", train), ("batch", batch)):
+        paths[name] = tmp_path / f"{name}.csv"
+        frame.to_csv(paths[name], index=False)
+
+    def run(statistics):
+        training, current = statistics(paths["train"]), statistics(paths["batch"])
+        schema = set_default_thresholds(infer_schema(training), categorical=0.01, numeric=0.01)
+        return validate_statistics(current, schema, previous_statistics=training)
+
+    whole = run(lambda path: compute_statistics(read_table(path)))
+    chunked = run(lambda path: stream_statistics(path, chunk_rows=3_333))
+    assert chunked.types() == whole.types()
+    assert "COMPARATOR_JENSEN_SHANNON_DIVERGENCE_HIGH" in whole.types()["income"]
+    assert [(m.feature, m.measure) for m in chunked.measurements] == [
+        (m.feature, m.measure) for m in whole.measurements
+    ]
+    for got, expected in zip(chunked.measurements, whole.measurements, strict=True):
+        assert got.value == pytest.approx(expected.value, rel=1e-12, abs=1e-15)
+
+
+def test_a_column_that_turns_to_text_later_is_read_as_text_as_a_whole_read_would(tmp_path) -> None:
+    path = tmp_path / "late.csv"
+    path.write_text("code,n\n" + "".join(f"{i},{i}\n" for i in range(50)) + "A7,50\n")
+    whole = compute_statistics(read_table(path))
+    assert whole["code"].type == "STRING"
+    assert_same_statistics(stream_statistics(path, chunk_rows=10), whole)
+
+
+def test_an_int_column_with_a_float_later_becomes_float(tmp_path) -> None:
+    path = tmp_path / "late.csv"
+    path.write_text("x\n" + "".join(f"{i}\n" for i in range(30)) + "2.5\n")
+    whole = compute_statistics(read_table(path))
+    assert whole["x"].type == "FLOAT"
+    assert_same_statistics(stream_statistics(path, chunk_rows=7), whole)
+
+
+def test_quantiles_from_the_sketch_are_within_the_documented_error() -> None:
+    values = np.random.default_rng(5).lognormal(3, 2, 200_000)
+    stats = compute_statistics(pd.DataFrame({"v": values}))["v"]
+    exact, counts = np.unique(values, return_counts=True)
+    boundaries, _ = quantiles_and_cumulative_weights(exact, counts.astype(float), 10)
+    sketched = [stats.quantiles.buckets[0][0]] + [high for _, high, _ in stats.quantiles.buckets]
+    bound = 2.0**-SKETCH_MANTISSA_BITS
+    errors = np.abs(np.array(sketched) - boundaries) / np.abs(boundaries)
+    assert errors.max() <= bound
+    assert errors.max() > 0  # the lognormal values are not kept exactly: this is a real bound
+    assert abs(stats.median - np.median(values)) <= bound * np.median(values) + 1e-12
+
+
+def test_integer_columns_are_exact_up_to_the_distinct_limit() -> None:
+    values = np.arange(100_000, 100_000 + EXACT_DISTINCT_LIMIT)
+    stats = compute_statistics(pd.DataFrame({"v": values}))["v"]
+    assert stats.median == 105_000.0  # TFDV's median: the middle one of 1,001 boundaries
+    # the sketch would have truncated it to a multiple of 64 (17 significant bits)
+    assert sketch_values(sketch_keys(np.array([105_000.0])))[0] == 104_960.0
+    assert [low for low, _, _ in stats.quantiles.buckets][:3] == [100_000.0, 101_000.0, 102_000.0]
+
+
+def test_memory_is_bounded_by_the_chunk_not_the_file(tmp_path) -> None:
+    peaks = []
+    for rows in (20_000, 80_000):
+        path = tmp_path / f"{rows}.csv"
+        make_frame(rows, seed=2).to_csv(path, index=False)
+        tracemalloc.start()
+        stream_statistics(path, chunk_rows=4_000)
+        peaks.append(tracemalloc.get_traced_memory()[1])
+        tracemalloc.stop()
+    # Four times the rows; the peak grows only with the sketch of the 10**9-wide ids.
+    assert peaks[1] < 1.5 * peaks[0], peaks
+
+
+def test_mixed_object_column_is_still_named() -> None:
+    frame = pd.DataFrame({"c": pd.Series(["a", 1, "b", 2.5], dtype=object)})
+    with pytest.raises(StatisticsError, match=r"column 'c' mixes value types \(float, int, str\)"):
+        compute_statistics(frame)
+
+
+def test_chunks_with_different_columns_are_refused() -> None:
+    from mlops_atlas.validation import compute_statistics_chunked
+
+    with pytest.raises(StatisticsError, match="different columns"):
+        compute_statistics_chunked([pd.DataFrame({"a": [1]}), pd.DataFrame({"b": [1]})])
+
+
+def test_empty_frame_and_all_missing_columns(tmp_path) -> None:
+    frame = pd.DataFrame({"x": pd.Series([pd.NA] * 5, dtype="Int64"), "y": [1.0] * 5})
+    assert_same_statistics(stream_statistics(frame, 2), compute_statistics(frame))
+    empty = stream_statistics(frame.iloc[:0], 2)
+    assert empty.num_examples == 0
+    assert empty["y"].num_present == 0
+    assert math.isnan(compute_statistics(pd.DataFrame({"z": [np.inf]}))["z"].mean)
+
+
+def test_dask_on_a_two_worker_local_cluster_matches_one_process(frames) -> None:
+    dd = pytest.importorskip("dask.dataframe", reason="dask[dataframe] is a declared dependency")
+    from distributed import Client, LocalCluster
+
+    from mlops_atlas.validation.distributed import dask_statistics
+
+    frame, _ = frames
+    whole = compute_statistics(frame)
+    with (
+        LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        assert len(client.scheduler_info()["workers"]) == 2
+        stats = dask_statistics(dd.from_pandas(frame, npartitions=7), split_every=2)
+    assert_same_statistics(stats, whole)
