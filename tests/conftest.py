@@ -1,17 +1,25 @@
-"""Shared fixtures: a private MLflow store, and one strict build of the site per session.
+"""Shared fixtures: a private MLflow store, a real MLflow server, one strict build of the site.
 
 The suite runs on every core (pytest-xdist, ``--dist loadgroup``): the tests that
 need the built site form one group, so a single worker builds it while the
 others run the rest. The build reuses the project's example cache
 (``.cache/mlops-atlas``, keyed by each example's content and the library's
 sources), so an unchanged example runs once, whether for ``dev.py build`` or a test.
+The MLflow server is started once per worker that needs it, and stopped at the end.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
+import socket
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -27,6 +35,96 @@ def private_mlflow_store(tmp_path_factory: pytest.TempPathFactory) -> None:
     """Tests never log to the user's MLflow store."""
     store = tmp_path_factory.mktemp("mlflow") / "mlflow.db"
     os.environ["MLFLOW_TRACKING_URI"] = f"sqlite:///{store}"
+
+
+MLFLOW_SERVER_TIMEOUT = 180.0
+"""Seconds ``mlflow server`` may take to answer ``/health`` (it creates its database first)."""
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status == 200
+    except (OSError, urllib.error.URLError):
+        return False
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    """Stop the server and the worker it spawned: they share the process group we created."""
+    for sent, wait in ((signal.SIGTERM, 20), (signal.SIGKILL, 10)):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, sent)
+        try:
+            process.wait(timeout=wait)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+@pytest.fixture(scope="session")
+def mlflow_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real ``mlflow server`` on 127.0.0.1; yields its tracking URI (``http://127.0.0.1:PORT``).
+
+    It listens on a free port, keeps its runs and registry in its own SQLite file
+    and its artifacts in its own folder (both in a temporary directory), and is
+    stopped when the session ends. Point MLflow at it with
+    ``monkeypatch.setenv("MLFLOW_TRACKING_URI", mlflow_server)`` or
+    ``MlflowClient(tracking_uri=mlflow_server)``. If it does not answer
+    ``/health`` within :data:`MLFLOW_SERVER_TIMEOUT` seconds, the test fails with
+    the end of the server's log.
+    """
+    folder = tmp_path_factory.mktemp("mlflow-server")
+    log_path = folder / "server.log"
+    port = _free_port()
+    uri = f"http://127.0.0.1:{port}"
+    command = [
+        sys.executable,
+        "-m",
+        "mlflow",
+        "server",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        "1",
+        "--backend-store-uri",
+        f"sqlite:///{folder / 'mlflow.db'}",
+        "--artifacts-destination",
+        (folder / "artifacts").as_uri(),
+    ]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MLFLOW_")}
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            command,
+            cwd=folder,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: stopped with its worker
+        )
+    try:
+        deadline = time.monotonic() + MLFLOW_SERVER_TIMEOUT
+        while not _answers(f"{uri}/health"):
+            tail = "\n".join(log_path.read_text(errors="replace").splitlines()[-15:])
+            if process.poll() is not None:
+                pytest.fail(f"mlflow server exited with status {process.returncode}:\n{tail}")
+            if time.monotonic() > deadline:
+                pytest.fail(
+                    f"mlflow server did not answer {uri}/health within "
+                    f"{MLFLOW_SERVER_TIMEOUT:.0f} s; its log ends with:\n{tail}"
+                )
+            time.sleep(0.5)
+        yield uri
+    finally:
+        _stop(process)
 
 
 def build_site(config: Path, site_dir: Path, cache_dir: Path) -> subprocess.CompletedProcess[str]:

@@ -39,6 +39,10 @@ PAGES = [
     "es/readings/sculley2015hidden/",
     "es/readings/huyen2022designing/",
     "es/examples/distribution_shifts/",
+    "readings/shankar2022operationalizing/",
+    "es/readings/shankar2022operationalizing/",
+    "examples/staged_deployment/",
+    "es/examples/environments/",
 ]
 SCREENSHOTS = os.environ.get("MLOPS_ATLAS_SCREENSHOTS")  # a folder, to look at the pages by eye
 

@@ -83,3 +83,17 @@ def test_embed_images_keeps_links_and_embeds_files(tmp_path: Path) -> None:
     assert 'href="https://x.org"' in out
     assert '<a xlink:href="../../examples/cace/">' in out  # a clickable node stays a link
     assert 'xlink:href="data:image/png;base64,iVBORw=="' in out
+
+
+def test_shankar_diagrams_name_the_papers_tasks_and_layers(tmp_path: Path) -> None:
+    def texts(name: str) -> str:
+        svg = render_svg(name, tmp_path).read_text(encoding="utf-8")
+        return " ".join(re.findall(r"<text[^>]*>([^<]*)</text>", svg))
+
+    loop = texts("shankar2022-workflow")
+    for task in ("Data collection", "Experimentation", "staged deployment", "Monitoring"):
+        assert task in loop
+    stack = texts("shankar2022-stack")
+    for layer in ("Run layer", "Pipeline layer", "Component layer", "Infrastructure layer"):
+        assert layer in stack
+    assert "MLflow" in stack  # the registry of the deployment examples sits in the run layer
