@@ -173,3 +173,19 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if failed.exists():
         pytest.fail(f"the strict build failed:\n{failed.read_text(encoding='utf-8')}")
     return site
+
+
+@pytest.fixture(scope="session")
+def example_run():
+    """``example_run(NAME)``: the example's run, shared with the site build (one per content).
+
+    Runs come from the project's example cache, keyed by the script, its data and the
+    library modules it imports; whoever asks first runs it, everyone else waits and
+    reuses it. ``example_run(NAME).namespace()`` gives the values the script left at
+    module level, as ``runpy.run_path`` would, without running it again.
+    """
+    from mlops_atlas.runner import run_example
+    from mlops_atlas.site.prepare import default_cache_dir
+
+    cache = default_cache_dir(ROOT) / "examples"
+    return lambda name: run_example(name, cache)

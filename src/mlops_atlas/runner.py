@@ -10,6 +10,7 @@ with nothing changed runs nothing.
 from __future__ import annotations
 
 import ast
+import contextlib
 import hashlib
 import json
 import os
@@ -19,15 +20,18 @@ import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from mlops_atlas.cells import NAMESPACE_FILE
 from mlops_atlas.errors import AtlasError
 from mlops_atlas.outputs import OUTPUT_ENV
 
 __all__ = [
     "EXAMPLES_DIR",
+    "CellOutput",
     "ExampleError",
     "ExampleRun",
     "available_examples",
@@ -39,6 +43,9 @@ EXAMPLES_DIR = Path(__file__).resolve().parents[2] / "examples"
 """The examples of a source checkout."""
 
 _LIBRARY = Path(__file__).resolve().parent
+
+RECORD_FORMAT = "cells-namespace-1"
+"""What a cached run records; changing it runs every example again."""
 
 TIMEOUT_ENV = "MLOPS_ATLAS_EXAMPLE_TIMEOUT"
 """Environment variable: seconds an example may run before it is stopped."""
@@ -55,6 +62,19 @@ class ExampleError(AtlasError):
 
 
 @dataclass(frozen=True)
+class CellOutput:
+    """What one cell of an example printed, and the figures it saved.
+
+    Attributes:
+        stdout: Everything the cell printed (its subprocesses included).
+        figures: Its figure files, in the order they appeared.
+    """
+
+    stdout: str
+    figures: tuple[Path, ...] = ()
+
+
+@dataclass(frozen=True)
 class ExampleRun:
     """What one run of an example showed.
 
@@ -63,12 +83,29 @@ class ExampleRun:
         stdout: Everything it printed.
         figures: Its figure files (SVG), sorted by name.
         downloads: Files it wrote for the reader to take away (``*.yaml``), sorted by name.
+        cells: What each of its ``# %%`` cells printed and drew, in order
+            (see :mod:`mlops_atlas.cells`).
     """
 
     name: str
     stdout: str
     figures: tuple[Path, ...]
     downloads: tuple[Path, ...] = ()
+    cells: tuple[CellOutput, ...] = ()
+    folder: Path | None = None
+
+    def namespace(self) -> dict[str, Any]:
+        """The values the script left at module level when this run finished.
+
+        What ``runpy.run_path`` would return, from the run itself: tests assert on
+        these instead of running the example again. Values of classes the script
+        defined, functions and modules are not kept.
+        """
+        from mlops_atlas.cells import NAMESPACE_FILE, load_namespace
+
+        if self.folder is None or not (self.folder / NAMESPACE_FILE).is_file():
+            raise ExampleError(f"example {self.name!r}: this run kept no values")
+        return load_namespace(self.folder / NAMESPACE_FILE)
 
 
 def available_examples(folder: Path = EXAMPLES_DIR) -> list[str]:
@@ -83,7 +120,8 @@ def _content_hash(script: Path) -> str:
     modules it imports (followed from module to module): a change elsewhere in
     the library does not run it again.
     """
-    digest = hashlib.sha256(script.read_bytes())
+    digest = hashlib.sha256(RECORD_FORMAT.encode())
+    digest.update(script.read_bytes())
     # Data kept in folders beside the scripts (sample projects, answers files) is an input too.
     for data in sorted(p for p in script.parent.glob("*/**/*") if p.is_file()):
         if "__pycache__" not in data.parts:
@@ -214,17 +252,39 @@ def run_example(
     target = cache_dir / f"{name}-{_content_hash(script)}"
     manifest = target / "run.json"
     if not manifest.exists():
-        if progress is not None:
-            progress(f"example {name}")
-        limit = timeout or float(os.environ.get(TIMEOUT_ENV) or DEFAULT_TIMEOUT)
-        _execute(name, script, target, limit)
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        # one run per content, whoever asks: the build and test workers wait for each other
+        with _locked(cache_dir / f".{name}.lock"):
+            if not manifest.exists():
+                if progress is not None:
+                    progress(f"example {name}")
+                limit = timeout or float(os.environ.get(TIMEOUT_ENV) or DEFAULT_TIMEOUT)
+                _execute(name, script, target, limit)
     record = json.loads(manifest.read_text(encoding="utf-8"))
     return ExampleRun(
         name=name,
         stdout=record["stdout"],
         figures=tuple(target / figure for figure in record["figures"]),
         downloads=tuple(target / file for file in record.get("downloads", [])),
+        cells=tuple(
+            CellOutput(cell["stdout"], tuple(target / f for f in cell["figures"]))
+            for cell in record.get("cells", [])
+        ),
+        folder=target,
     )
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """An exclusive lock on ``path`` held for the block, across processes."""
+    import fcntl
+
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 _TEMPLATE_LOCK = threading.Lock()
@@ -270,9 +330,11 @@ def _execute(name: str, script: Path, target: Path, timeout: float) -> None:
             "MPLBACKEND": "Agg",
             "PYTHONHASHSEED": "0",
         }
+        cells = work / "cells.json"
         try:
+            # run as `python examples/NAME.py` would, one # %% cell at a time
             result = subprocess.run(
-                [sys.executable, str(script)],
+                [sys.executable, "-m", "mlops_atlas.cells", str(script), str(cells), str(figures)],
                 cwd=script.parent.parent,
                 env=env,
                 capture_output=True,
@@ -291,6 +353,14 @@ def _execute(name: str, script: Path, target: Path, timeout: float) -> None:
         target.mkdir(parents=True, exist_ok=True)
         for file in shown + downloads:
             shutil.copy2(figures / file, target / file)
-        record = {"stdout": result.stdout, "figures": shown, "downloads": downloads}
+        if (work / NAMESPACE_FILE).is_file():
+            shutil.copy2(work / NAMESPACE_FILE, target / NAMESPACE_FILE)
+        by_cell = json.loads(cells.read_text(encoding="utf-8"))["cells"]
+        record = {
+            "stdout": result.stdout,
+            "figures": shown,
+            "downloads": downloads,
+            "cells": [{**c, "figures": [f for f in c["figures"] if f in shown]} for c in by_cell],
+        }
         # written last: a run folder without run.json is incomplete and is redone
         (target / "run.json").write_text(json.dumps(record, indent=1), encoding="utf-8")

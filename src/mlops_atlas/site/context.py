@@ -25,6 +25,7 @@ class SiteContext:
         runs: Each example's run (output and figures).
         figure_paths: Docs paths of each example's figures, in order.
         download_paths: Docs paths of the files each example offers as downloads.
+        notebook_paths: Docs paths of each example's notebook and script downloads.
         example_pages: Docs path of each example's page (``examples/NAME.md``).
         reading_pages: Docs path of the reading page of each key.
         cited_by: Docs paths of the pages citing each key (front matter or in the text).
@@ -43,6 +44,7 @@ class SiteContext:
     runs: Mapping[str, ExampleRun] = field(default_factory=dict)
     figure_paths: Mapping[str, list[str]] = field(default_factory=dict)
     download_paths: Mapping[str, list[str]] = field(default_factory=dict)
+    notebook_paths: Mapping[str, tuple[str, str]] = field(default_factory=dict)
     example_pages: Mapping[str, str] = field(default_factory=dict)
     reading_pages: Mapping[str, str] = field(default_factory=dict)
     cited_by: Mapping[str, list[str]] = field(default_factory=dict)

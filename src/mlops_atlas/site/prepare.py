@@ -136,6 +136,25 @@ class _Generated:
                 path.rmdir()
 
 
+def _notebook_files(
+    name: str, run: ExampleRun, examples_dir: Path, generated: _Generated
+) -> tuple[str, str]:
+    """Write an example's notebook (with the run's outputs) and script; return their docs paths."""
+    import json
+
+    from mlops_atlas.cells import to_notebook
+
+    script = examples_dir / f"{name}.py"
+    outputs = [{"stdout": c.stdout, "figures": [f.name for f in c.figures]} for c in run.cells]
+    svgs = {f.name: f.read_text(encoding="utf-8") for f in run.figures}
+    notebook = to_notebook(script.read_text(encoding="utf-8"), outputs, svgs)
+    text = json.dumps(notebook, indent=1, ensure_ascii=False) + "\n"
+    return (
+        generated.text(paths.example_file(name, f"{name}.ipynb"), text),
+        generated.copy(paths.example_file(name, f"{name}.py"), script),
+    )
+
+
 def prepare(
     root: Path,
     *,
@@ -165,6 +184,10 @@ def prepare(
     examples_dir = root / "examples"
     generated = _Generated(docs_dir)
 
+    # cheap checks first: a stale translation fails the build before any example runs
+    stale = [p for p in check_translations(docs_dir) if p.kind in ("stale", "shortcodes")]
+    if stale:
+        raise PageError(str(stale[0]))
     bibliography = load_bibliography(root / "bibliography" / "references.bib")
     diagrams = registry()
     diagram_paths = {
@@ -187,6 +210,9 @@ def prepare(
     download_paths = {
         name: [generated.copy(paths.example_file(name, f.name), f) for f in run.downloads]
         for name, run in runs.items()
+    }
+    notebook_paths = {
+        name: _notebook_files(name, run, examples_dir, generated) for name, run in runs.items()
     }
     for relative, text in export_files(bibliography).items():
         # keys and topics name these files: they were checked, and the path is checked again
@@ -236,6 +262,7 @@ def prepare(
         runs=runs,
         figure_paths=figure_paths,
         download_paths=download_paths,
+        notebook_paths=notebook_paths,
         example_pages=example_pages,
         reading_pages=reading_pages,
         cited_by=cited_by,
@@ -283,9 +310,6 @@ def _render_pages(texts: dict[str, str], docs_dir: Path, context: SiteContext) -
         except PageError as error:
             raise PageError(f"{docs_dir.name}/{page}: {error}") from None
         context.rendered[page] = (text.strip(), rendered)
-    stale = [p for p in check_translations(docs_dir) if p.kind in ("stale", "shortcodes")]
-    if stale:
-        raise PageError(str(stale[0]))
 
 
 def clean(docs_dir: Path) -> None:

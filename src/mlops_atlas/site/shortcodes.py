@@ -8,6 +8,8 @@ matter), and an unknown name or argument stops the build:
 - ``<!-- md:diagram NAME -->``: a generated diagram with its caption;
 - ``<!-- md:example NAME -->``: a link to an example's page;
 - ``<!-- md:output NAME -->``: what an example printed, the files it offers, its figures;
+- ``<!-- md:notebook NAME -->``: an example cell by cell, each with its output, and its
+  notebook and script to download;
 - ``<!-- md:diagram-gallery -->``: every diagram, with the reading it belongs to;
 - ``<!-- md:course-map -->`` and ``<!-- md:glossary -->``: the course map and the glossary;
 - ``<!-- md:bibliography -->``: every reference, with its BibTeX.
@@ -66,6 +68,7 @@ SHORTCODES: dict[str, str] = {
     "diagram": "diagram",
     "example": "example",
     "output": "example",
+    "notebook": "example",
     "diagram-gallery": "none",
     "course-map": "language?",
     "glossary": "language?",
@@ -173,6 +176,49 @@ def output_block(name: str, page: str, context: SiteContext, language: str = "en
         stem = posixpath.splitext(posixpath.basename(path))[0]
         alt = f"{word('figure_produced_by', language, name=stem)} examples/{name}.py"
         parts += [f"![{alt}]({paths.relative(path, page)})", ""]
+    return "\n".join(parts)
+
+
+def notebook_block(name: str, page: str, context: SiteContext, language: str = "en") -> str:
+    """An example cell by cell: each cell's code, then what that cell printed and drew.
+
+    The code shown is the file (its cells put together are the script, byte for
+    byte); the outputs are those of the run the build made. Downloads of the
+    notebook and of the script come first.
+    """
+    from mlops_atlas.cells import split_cells
+
+    run = _known(name, context.runs, "example")
+    notebook, script = context.notebook_paths[name]
+    parts = [
+        f"[:material-notebook-outline: {word('download_notebook', language)}]"
+        f"({paths.relative(notebook, page)}){{ download }} · "
+        f"[:material-language-python: {word('download_script', language)}]"
+        f"({paths.relative(script, page)}){{ download }}",
+        "",
+    ]
+    downloads = [
+        f"[:material-download: {posixpath.basename(path)}]({paths.relative(path, page)})"
+        "{ download }"
+        for path in context.download_paths.get(name, [])
+    ]
+    if downloads:
+        parts += [" · ".join(downloads), ""]
+    source = (context.root / "examples" / f"{name}.py").read_text(encoding="utf-8")
+    figures = dict(zip(run.figures, context.figure_paths.get(name, []), strict=True))
+    for index, cell in enumerate(split_cells(source)):
+        title = f"examples/{name}.py"
+        if cell.number:
+            title += f" · {word('cell', language)} {cell.number}"
+        parts += [_fenced("python", cell.source.strip("\n"), title), ""]
+        if index < len(run.cells):
+            shown = run.cells[index]
+            if shown.stdout.strip():
+                parts += [_fenced("text", shown.stdout.rstrip(), word("output", language)), ""]
+            for figure in shown.figures:
+                stem = figure.stem
+                alt = f"{word('figure_produced_by', language, name=stem)} examples/{name}.py"
+                parts += [f"![{alt}]({paths.relative(figures[figure], page)})", ""]
     return "\n".join(parts)
 
 
@@ -322,6 +368,7 @@ def expand_shortcodes(
         "diagram": lambda arg: diagram_block(arg or "", page, context, language),
         "example": lambda arg: example_link(arg or "", page, context, language),
         "output": lambda arg: output_block(arg or "", page, context, language),
+        "notebook": lambda arg: notebook_block(arg or "", page, context, language),
         "diagram-gallery": lambda _: diagram_gallery(page, context, language),
         "course-map": lambda arg: course_map(arg, page, context, language),
         "glossary": lambda arg: glossary_markdown(
