@@ -2,8 +2,9 @@
 """Set up and run MLOps Atlas with nothing but Python 3.11 on the machine.
 
 Every command first makes sure the set-up is done (and does nothing when it is):
-a virtual environment in ``.venv/``, the package in editable mode with its
-dependencies from ``pyproject.toml``, and the system packages it needs
+a virtual environment in ``.venv/``, the exact dependencies pinned in
+``requirements.lock`` (resolved from ``pyproject.toml``; ``dev.py lock`` updates
+it), the package in editable mode, and the system packages it needs
 (Graphviz for the diagrams; Chromium for the browser tests), installed with
 ``apt-get`` when you are root on Debian/Ubuntu, otherwise named in one line.
 
@@ -12,7 +13,9 @@ Examples:
     python3 dev.py test           # the whole test suite
     python3 dev.py test -k cace   # arguments after "test" go to pytest
     python3 dev.py build          # the site into site/, strict
-    python3 dev.py check          # lint + strict build + tests
+    python3 dev.py lint           # ruff and mypy
+    python3 dev.py check          # lint + strict builds (MkDocs, ProperDocs) + tests
+    python3 dev.py lock           # after changing pyproject.toml's dependencies
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / "bin"
 STAMP = VENV / ".mlops-atlas-installed"
+LOCK = ROOT / "requirements.lock"
 
 # binary -> (Debian package, what needs it)
 SYSTEM_NEEDS = {
@@ -110,16 +114,66 @@ def ensure_venv() -> None:
         venv.create(VENV, with_pip=True)
 
 
+def _lock_version(package: str) -> str | None:
+    """The version ``requirements.lock`` pins for ``package`` (None when it pins none)."""
+    for line in LOCK.read_text(encoding="utf-8").splitlines():
+        if line.startswith(f"{package}=="):
+            return line.split("==", 1)[1].split()[0].rstrip("\\").strip()
+    return None
+
+
 def ensure_packages() -> None:
-    """Install the project (editable) when pyproject.toml changed since the last install."""
-    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    """Install exactly the locked dependencies, then the project (editable), when either changed.
+
+    ``requirements.lock`` pins every package with its hashes, so a fresh clone gets the
+    versions CI tested. uv installs it (fast, in parallel); pip does when uv cannot be had.
+    """
+    digest = hashlib.sha256()
+    for name in ("pyproject.toml", LOCK.name):
+        digest.update((ROOT / name).read_bytes())
+    wanted = digest.hexdigest()
     if STAMP.exists() and STAMP.read_text().strip() == wanted:
         return
-    say("installing MLOps Atlas and its dependencies into .venv/ (first run: a few minutes)")
-    pip = [BIN / "python", "-m", "pip", "--disable-pip-version-check"]
-    run(*pip, "install", "--upgrade", "pip")
-    run(*pip, "install", "--editable", f"{ROOT}[dev,tensorflow]")
+    say("installing MLOps Atlas and its locked dependencies into .venv/ (first run: a few minutes)")
+    pip = [BIN / "python", "-m", "pip", "--disable-pip-version-check", "-q"]
+    uv = BIN / "uv"
+    if not uv.exists():
+        version = _lock_version("uv")
+        result = subprocess.run(
+            [*pip, "install", f"uv=={version}" if version else "uv"], check=False
+        )
+        if result.returncode != 0:
+            say("uv could not be installed: installing with pip instead (slower)")
+    if uv.exists():
+        target = ["--python", str(BIN / "python")]
+        run(uv, "pip", "install", *target, "--require-hashes", "-r", LOCK)
+        run(uv, "pip", "install", *target, "--no-deps", "--editable", ROOT)
+    else:
+        run(*pip, "install", "--require-hashes", "-r", LOCK)
+        run(*pip, "install", "--no-deps", "--editable", ROOT)
     STAMP.write_text(wanted + "\n")
+
+
+def write_lock() -> None:
+    """Resolve pyproject.toml's dependencies again and write requirements.lock (needs PyPI)."""
+    uv = BIN / "uv"
+    say("resolving every dependency for every platform into requirements.lock")
+    run(
+        uv,
+        "pip",
+        "compile",
+        ROOT / "pyproject.toml",
+        "--extra",
+        "dev",
+        "--extra",
+        "tensorflow",
+        "--universal",
+        "--generate-hashes",
+        "--python-version",
+        "3.11",
+        "-o",
+        LOCK,
+    )
 
 
 def setup(*, browser: bool) -> None:
@@ -139,6 +193,19 @@ def venv_env() -> dict[str, str]:
     return env
 
 
+def lint(env: dict[str, str]) -> None:
+    """Ruff (rules and format) on everything, mypy on the library."""
+    run(BIN / "ruff", "check", ".", env=env)
+    run(BIN / "ruff", "format", "--check", ".", env=env)
+    run(BIN / "mypy", env=env)  # files and settings: [tool.mypy] in pyproject.toml
+
+
+def build_site(engine: str, env: dict[str, str]) -> None:
+    """A strict build with MkDocs or ProperDocs (ProperDocs into site-properdocs/)."""
+    target = "site" if engine == "mkdocs" else "site-properdocs"
+    run(BIN / engine, "build", "--strict", "--site-dir", target, env=env)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line and run one command."""
     parser = argparse.ArgumentParser(
@@ -153,9 +220,16 @@ def main(argv: list[str] | None = None) -> int:
     )
     serve = commands.add_parser("serve", help="serve the site at http://127.0.0.1:8000")
     serve.add_argument("--addr", default="127.0.0.1:8000", help="address (default 127.0.0.1:8000)")
-    commands.add_parser("build", help="build the site into site/ with --strict")
-    commands.add_parser("lint", help="ruff check and format check")
-    commands.add_parser("check", help="lint, strict build, tests: what CI expects green")
+    build = commands.add_parser("build", help="build the site into site/ with --strict")
+    build.add_argument(
+        "--engine",
+        choices=["mkdocs", "properdocs"],
+        default="mkdocs",
+        help="MkDocs, or ProperDocs (the maintained MkDocs 1.x fork); CI builds with both",
+    )
+    commands.add_parser("lint", help="ruff check, ruff format check, mypy on src/")
+    commands.add_parser("lock", help="resolve the dependencies again into requirements.lock")
+    commands.add_parser("check", help="lint, strict builds (both engines), tests: all CI runs")
     commands.add_parser("bench", help="time cold/warm site builds and the test suite")
     test = commands.add_parser("test", help="run the test suite (extra arguments go to pytest)")
     test.add_argument("pytest_args", nargs=argparse.REMAINDER, help="passed to pytest")
@@ -168,6 +242,11 @@ def main(argv: list[str] | None = None) -> int:
         args.pytest_args = [*unknown, *args.pytest_args]
 
     os.chdir(ROOT)
+    if args.command == "lock":
+        ensure_venv()
+        ensure_packages()
+        write_lock()
+        return 0
     needs_browser = args.command in {"test", "check", "bench", "setup"}
     setup(browser=needs_browser)
     env = venv_env()
@@ -176,16 +255,15 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "serve":
         run(BIN / "mkdocs", "serve", "--strict", "--dev-addr", args.addr, env=env)
     elif args.command == "build":
-        run(BIN / "mkdocs", "build", "--strict", env=env)
+        build_site(args.engine, env)
     elif args.command == "lint":
-        run(BIN / "ruff", "check", ".", env=env)
-        run(BIN / "ruff", "format", "--check", ".", env=env)
+        lint(env)
     elif args.command == "test":
         run(BIN / "python", "-m", "pytest", *args.pytest_args, env=env)
     elif args.command == "check":
-        run(BIN / "ruff", "check", ".", env=env)
-        run(BIN / "ruff", "format", "--check", ".", env=env)
-        run(BIN / "mkdocs", "build", "--strict", env=env)
+        lint(env)
+        build_site("mkdocs", env)
+        build_site("properdocs", env)
         run(BIN / "python", "-m", "pytest", env=env)
     elif args.command == "bench":
         run(BIN / "python", "benchmarks/bench_site_and_tests.py", env=env)

@@ -284,8 +284,8 @@ def to_notebook(
                 "source": code.splitlines(keepends=True),
             }
         )
-    for number, cell in enumerate(cells):
-        cell["id"] = f"cell-{number}"  # nbformat 4.5 wants ids; stable ones keep diffs quiet
+    for number, entry in enumerate(cells):
+        entry["id"] = f"cell-{number}"  # nbformat 4.5 wants ids; stable ones keep diffs quiet
     return {
         "cells": cells,
         "metadata": {

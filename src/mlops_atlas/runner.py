@@ -153,7 +153,11 @@ def declared_inputs(script: Path) -> list[str]:
             and any(isinstance(t, ast.Name) and t.id == "CACHE_INPUTS" for t in node.targets)
             and isinstance(node.value, ast.List | ast.Tuple)
         ):
-            return [e.value for e in node.value.elts if isinstance(e, ast.Constant)]
+            return [
+                e.value
+                for e in node.value.elts
+                if isinstance(e, ast.Constant) and isinstance(e.value, str)
+            ]
     return []
 
 

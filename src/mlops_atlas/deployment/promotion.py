@@ -259,7 +259,7 @@ def run_pipeline(config: PipelineConfig, *, change: str) -> PipelineRun:
         checks = tuple(_check(c, model, data, config, env, evidence) for c in env.checks)
         promotion = _gate(config, env, source, checks, change=change, registered=registered)
         promotions.append(promotion)
-        if not promotion.passed:
+        if not promotion.passed or promotion.version is None:
             break
         source = registry.model_uri(config.registered_model(env), promotion.version)
     return PipelineRun(change, config.features, tuple(promotions), deployed_versions(config))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from mlops_atlas.errors import AtlasError
 
@@ -97,7 +98,7 @@ def normalise(text: str) -> str:
 
 def _blocks(body: str):
     """(heading, block) pairs: paragraphs, list items and tables under their heading."""
-    heading, lines = "", []
+    heading, lines = "", cast(list[str], [])
 
     def flush():
         block = " ".join(line.strip().lstrip("-").strip() for line in lines)

@@ -144,6 +144,8 @@ def evaluate_template(
         )
     metrics = {name: float(result.metrics[f"{name}/mean"]) for name in METRICS}
     table = result.result_df
+    if table is None:
+        raise RuntimeError("MLflow's evaluation returned no per-question table")
     scores = [
         {"question": question.question, **{name: float(row[f"{name}/value"]) for name in METRICS}}
         for question, (_, row) in zip(questions, table.iterrows(), strict=True)

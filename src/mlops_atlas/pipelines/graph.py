@@ -89,7 +89,7 @@ class PipelineGraph:
 
     def ordered_tasks(self) -> list[str]:
         """The tasks in an order that respects every artifact and condition (ties by name)."""
-        needs = {task: set() for task in self.tasks}
+        needs: dict[str, set[str]] = {task: set() for task in self.tasks}
         for edge in self.edges:
             needs[edge.consumer].add(edge.producer)
         for task, scope in self.tasks.items():
@@ -267,8 +267,8 @@ def pipeline_graph_svg(package: Path, svg: Path) -> Path:
             clusters: dict[str, tuple[str, str]] = {}  # condition -> (cluster name, entry task)
 
             def draw(scope: str | None, depth: int) -> None:
-                for task, condition in graph.tasks.items():
-                    if condition == scope:
+                for task, task_scope in graph.tasks.items():
+                    if task_scope == scope:
                         nodes[task] = _icon(task)(task, **_NODE)
                 for condition in graph.conditions.values():
                     if condition.parent == scope:

@@ -110,11 +110,11 @@ def request_model(columns: list[dict[str, Any]], categories: dict[str, list[str]
         required = column.get("required", True)
         fields[column["name"]] = (kind, ...) if required else (kind | None, None)
     strict = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
-    row = create_model("Row", __config__=strict, **fields)
+    row: Any = create_model("Row", __config__=strict, **fields)
     return create_model(
         "PredictRequest",
         __config__=ConfigDict(extra="forbid", strict=True),
-        instances=(list[row], Field(min_length=1, max_length=MAX_ROWS)),
+        instances=(list[row], Field(min_length=1, max_length=MAX_ROWS)),  # type: ignore[valid-type]
     )
 
 

@@ -133,8 +133,8 @@ def train_model(frame: pd.DataFrame) -> Pipeline:
 def _versions() -> dict[str, str]:
     import importlib.metadata
 
-    names = ("scikit-learn", "mlflow-skinny", "skops", "pandas", "numpy", "scipy")
-    names += ("fastapi", "starlette", "pydantic", "uvicorn", "pyyaml")
+    names: tuple[str, ...] = ("scikit-learn", "mlflow-skinny", "skops", "pandas", "numpy")
+    names += ("scipy", "fastapi", "starlette", "pydantic", "uvicorn", "pyyaml")
     return {name: importlib.metadata.version(name) for name in names}
 
 

@@ -72,8 +72,8 @@ def scan_text(text: str, path: Path = Path("<text>")) -> list[SecretFinding]:
             if pattern.search(line):
                 findings.append(SecretFinding(path, number, kind))
     for match in _ENV_VALUE.finditer(text):
-        line = text.count("\n", 0, match.end()) + 1  # the line with the value
-        findings.append(SecretFinding(path, line, "secret in a Kubernetes env value"))
+        at = text.count("\n", 0, match.end()) + 1  # the line with the value
+        findings.append(SecretFinding(path, at, "secret in a Kubernetes env value"))
     return sorted(findings, key=lambda finding: finding.line)
 
 

@@ -38,7 +38,11 @@ def _prepare(args: argparse.Namespace) -> int:
     root = args.root.resolve()
     if args.clean:
         clean(root / "docs")
-    context = prepare(root, progress=lambda line: sys.stderr.write(f"{line}\n"))
+
+    def progress(line: str) -> None:
+        sys.stderr.write(f"{line}\n")
+
+    context = prepare(root, progress=progress)
     print(
         f"prepared {len(context.diagram_paths)} diagrams, {len(context.runs)} examples and "
         f"{len(context.rendered)} pages into {root / 'docs' / 'generated'}"

@@ -80,7 +80,7 @@ def markdown_files(docs_dir: Path) -> tuple[list[Path], list[str]]:
             "its pages were not checked"
         )
 
-    pages = []
+    pages: list[Path] = []
     for folder, _, names in os.walk(docs_dir, onerror=failed):
         pages.extend(Path(folder) / name for name in names if name.endswith(".md"))
     return sorted(pages), unreadable

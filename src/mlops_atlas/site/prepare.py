@@ -333,7 +333,10 @@ def inputs_fingerprint(
     generated = Path(docs_dir or root / "docs").resolve() / paths.GENERATED
     entries = []
     for top in [root / name for name in _INPUTS] + [root / "mkdocs.yml"]:
-        for folder, dirs, names in os.walk(top) if top.is_dir() else [(top.parent, [], [top.name])]:
+        walk: list[tuple[str, list[str], list[str]]] = (
+            list(os.walk(top)) if top.is_dir() else [(str(top.parent), [], [top.name])]
+        )
+        for folder, dirs, names in walk:
             here = Path(folder)
             dirs[:] = [d for d in dirs if d != "__pycache__" and here / d != generated]
             for name in names:

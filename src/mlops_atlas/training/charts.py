@@ -58,7 +58,7 @@ def plot_continual(result: ContinualResult) -> Figure:
     right.set_title("Compute spent: rows × passes, cumulative", fontsize=11)
     for axis in (left, right):
         axis.tick_params(labelsize=10)
-        axis.xaxis.label.set_size(11)
+        axis.xaxis.label.set_fontsize(11)
         axis.yaxis.label.set_size(11)
     left.legend(fontsize=10, loc="lower left")
     figure.tight_layout()
@@ -91,7 +91,7 @@ def plot_calibration(
             axis.plot(x, y, marker=next(markers), label=name)
     axis.set(xlim=(0, 1), ylim=(0, 1), xlabel="mean predicted probability of churn")
     axis.set_ylabel("observed share of churners", fontsize=11)
-    axis.xaxis.label.set_size(11)
+    axis.xaxis.label.set_fontsize(11)
     axis.set_title("Calibration on the test data", fontsize=12)
     axis.tick_params(labelsize=10)
     axis.legend(fontsize=10, loc="upper left")

@@ -101,7 +101,7 @@ def forest_search_space(seed: int = 0) -> tuple[Any, dict[str, list[Any]]]:
         make_column_transformer((OneHotEncoder(), ["region"]), remainder="passthrough"),
         RandomForestClassifier(n_estimators=20, min_samples_leaf=5, random_state=seed, n_jobs=1),
     )
-    grid = {
+    grid: dict[str, list[Any]] = {
         "randomforestclassifier__max_depth": [6, None],
         "randomforestclassifier__max_features": [0.5, 1.0],
     }

@@ -251,19 +251,20 @@ def _check_domain(
         _check_bool(result, feature, stats)
     elif kind == "int_domain" and stats.type == "INT":
         domain = feature.int_domain
-        if domain.HasField("max") and stats.max > domain.max:
+        low, high = stats.min, stats.max  # None when no value is present
+        if domain.HasField("max") and high is not None and high > domain.max:
             result.add(
                 name,
                 "INT_TYPE_BIG_INT",
                 _OUT_OF_RANGE,
-                f"Unexpectedly large value: {int(stats.max)}.",
+                f"Unexpectedly large value: {int(high)}.",
             )
-        if domain.HasField("min") and stats.min < domain.min:
+        if domain.HasField("min") and low is not None and low < domain.min:
             result.add(
                 name,
                 "INT_TYPE_SMALL_INT",
                 _OUT_OF_RANGE,
-                f"Unexpectedly small value: {int(stats.min)}.",
+                f"Unexpectedly small value: {int(low)}.",
             )
     elif kind == "int_domain" and stats.type == "STRING":
         bad = next(
@@ -285,19 +286,20 @@ def _check_bool(
 ) -> None:
     name = feature.name
     if stats.type == "INT":
-        if stats.min < 0:
+        low, high = stats.min, stats.max  # None when no value is present
+        if low is not None and low < 0:
             result.add(
                 name,
                 "BOOL_TYPE_SMALL_INT",
                 _NON_BOOLEAN,
-                f"Integers (such as {_six(stats.min)}) not in {{0, 1}}: converting to an integer.",
+                f"Integers (such as {_six(low)}) not in {{0, 1}}: converting to an integer.",
             )
-        if stats.max > 1:
+        if high is not None and high > 1:
             result.add(
                 name,
                 "BOOL_TYPE_BIG_INT",
                 _NON_BOOLEAN,
-                f"Integers (such as {_six(stats.max)}) not in {{0, 1}}: converting to an integer.",
+                f"Integers (such as {_six(high)}) not in {{0, 1}}: converting to an integer.",
             )
     elif stats.type == "STRING":
         domain = feature.bool_domain
@@ -317,19 +319,20 @@ def _check_bool(
 def _check_float(
     result: ValidationResult, domain: schema_pb2.FloatDomain, name: str, stats: FeatureStatistics
 ) -> None:
-    if domain.HasField("max") and stats.max > domain.max:
+    low, high = stats.min, stats.max  # None when no value is present
+    if domain.HasField("max") and high is not None and high > domain.max:
         result.add(
             name,
             "FLOAT_TYPE_BIG_FLOAT",
             _OUT_OF_RANGE,
-            f"Unexpectedly high value: {_six(stats.max)}>{_six(domain.max)}(upto six significant digits)",
+            f"Unexpectedly high value: {_six(high)}>{_six(domain.max)}(upto six significant digits)",
         )
-    if domain.HasField("min") and stats.min < domain.min:
+    if domain.HasField("min") and low is not None and low < domain.min:
         result.add(
             name,
             "FLOAT_TYPE_SMALL_FLOAT",
             _OUT_OF_RANGE,
-            f"Unexpectedly low values: {_six(stats.min)}<{_six(domain.min)}(upto six significant digits)",
+            f"Unexpectedly low values: {_six(low)}<{_six(domain.min)}(upto six significant digits)",
         )
     if domain.disallow_nan and stats.num_nan:
         result.add(name, "FLOAT_TYPE_HAS_NAN", "Invalid values", "Float feature has NaN values.")

@@ -15,6 +15,7 @@ import math
 import re
 import sys
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -313,7 +314,7 @@ def _check(args: argparse.Namespace) -> int:
         )
     except SchemaError as error:
         raise UsageError(f"{args.schema}: {error}") from None
-    drift: dict[str, dict[str, object]] = {}
+    drift: dict[str, dict[str, Any]] = {}
     for measurement in result.measurements:
         current = drift.get(measurement.feature)
         if current is None or (measurement.exceeded and current["value"] <= current["threshold"]):

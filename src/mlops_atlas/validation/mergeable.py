@@ -310,12 +310,17 @@ def _merge_columns(name: str, a: ColumnPartial, b: ColumnPartial) -> ColumnParti
         a = replace(a, boolean=b.boolean)
     elif b.num_present == 0 and a.num_present:
         b = replace(b, boolean=a.boolean)
-    return a.merge(b)
+    if isinstance(a, NumericPartial) and isinstance(b, NumericPartial):
+        return a.merge(b)
+    if isinstance(a, StringPartial) and isinstance(b, StringPartial):
+        return a.merge(b)
+    raise ColumnTypeConflictError(name, _described(a), _described(b))
 
 
 def _empty_like(partial: ColumnPartial, num_missing: int) -> ColumnPartial:
     if partial.kind == "STRING":
         return StringPartial(num_missing=num_missing)
+    assert isinstance(partial, NumericPartial)
     return NumericPartial(partial.kind, partial.boolean, partial.exact, num_missing=num_missing)
 
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import pandas as pd
 
@@ -33,7 +33,7 @@ from mlops_atlas.errors import UsageError
 if TYPE_CHECKING:
     from mlops_atlas.validation.statistics import DatasetStatistics
 
-TableSource = str | Path | pd.DataFrame | Any
+TableSource: TypeAlias = str | Path | pd.DataFrame | Any
 """A CSV/Parquet path, a DataFrame, a pyarrow Table or RecordBatchReader, or a frame with ``to_arrow()``."""
 
 __all__ = [

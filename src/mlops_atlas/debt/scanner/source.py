@@ -13,6 +13,7 @@ import posixpath
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from mlops_atlas.debt.scanner.files import Unreadable, module_name
 
@@ -184,7 +185,8 @@ def child_fields(kind: type) -> tuple[str, ...]:
     """The fields of a node class that can hold the nodes rules look at."""
     fields = _CHILD_FIELDS.get(kind)
     if fields is None:
-        fields = _CHILD_FIELDS[kind] = tuple(f for f in kind._fields if f not in _SCALAR_FIELDS)
+        names: tuple[str, ...] = getattr(kind, "_fields", ())
+        fields = _CHILD_FIELDS[kind] = tuple(f for f in names if f not in _SCALAR_FIELDS)
     return fields
 
 
@@ -254,7 +256,7 @@ def _index(module: Module) -> list[ast.stmt]:
     while pending:
         stack = pending.pop()
         scope = len(flow_scopes)
-        flow = []
+        flow: list[Any] = []
         flow_scopes.append(flow)
         nested: list[list[ast.AST]] = []
         pop, push = stack.pop, stack.extend
@@ -365,9 +367,10 @@ def path_of(node: ast.AST | None, constants: dict[str, str]) -> str | None:
     if isinstance(node, ast.Call):
         name = dotted(node.func)
         if name in {"Path", "pathlib.Path", "os.path.join", "PurePath", "posixpath.join"}:
-            parts = [path_of(argument, constants) for argument in node.args]
-            if parts and all(part is not None for part in parts):
-                return posixpath.join(*parts)  # type: ignore[arg-type]
+            found = [path_of(argument, constants) for argument in node.args]
+            parts = [part for part in found if part is not None]
+            if parts and len(parts) == len(found):
+                return posixpath.join(*parts)
     return None
 
 

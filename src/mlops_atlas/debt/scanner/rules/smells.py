@@ -206,7 +206,7 @@ def plain_old_data(facts: ProjectFacts) -> tuple[int, int, list[Finding], dict[s
     annotated, or annotated only as ``float``, ``int``, ``list``, ``dict``, ``tuple``,
     ``Any``, ``object`` or ``ndarray``.
     """
-    findings = []
+    findings: list[Finding] = []
     checked = 0
     for module in facts.production:
         checked += module.checked["plain-old-data"]
