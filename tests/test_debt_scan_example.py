@@ -67,6 +67,6 @@ def test_this_repository_is_read_whole_and_without_the_samples(reports) -> None:
     assert repository.unreadable == []
     files = {f.file for r in repository.rules for f in r.findings}
     assert not any(f.startswith(("examples/indebted_project", "tests/fixtures")) for f in files)
-    # This repository has tests and CI; its dependencies are ranges with no lock file.
+    # This repository has tests, CI and a lock file (requirements.lock) beside its ranges.
     checks = repository.rule("process-hygiene").details["checks"]
-    assert checks == {"tests": True, "ci": True, "pinned": False, "seeds": True}
+    assert checks == {"tests": True, "ci": True, "pinned": True, "seeds": True}

@@ -21,6 +21,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from mlops_atlas.errors import AtlasError
 
@@ -198,18 +199,19 @@ def render_svg(name: str, cache_dir: Path) -> Path:
     return target
 
 
-def _icon_ratio(kind: type) -> float:
+def _icon_ratio(kind: Any) -> float:
     """Height over width of a ``diagrams`` node class's icon, read from its PNG header."""
     import struct
 
     import diagrams
 
-    path = Path(diagrams.__file__).resolve().parent.parent / kind._icon_dir / kind._icon
+    package = Path(diagrams.__file__).resolve().parent.parent
+    path = package / kind._icon_dir / kind._icon
     width, height = struct.unpack(">II", path.read_bytes()[16:24])
     return height / width
 
 
-def labelled_node(kind: type, label: str, width: float = 1.0, fontsize: int = 13) -> object:
+def labelled_node(kind: type, label: str, width: float = 1.0, fontsize: int = 13) -> Any:
     """A ``diagrams`` node: an icon ``width`` inches wide, its label below, nothing overlapping.
 
     The package scales an icon to fill its node, label area included, so a tall icon or a

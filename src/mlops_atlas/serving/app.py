@@ -114,7 +114,7 @@ def request_model(columns: list[dict[str, Any]], categories: dict[str, list[str]
     return create_model(
         "PredictRequest",
         __config__=ConfigDict(extra="forbid", strict=True),
-        instances=(list[row], Field(min_length=1, max_length=MAX_ROWS)),  # type: ignore[valid-type]
+        instances=(list[row], Field(min_length=1, max_length=MAX_ROWS)),
     )
 
 

@@ -57,7 +57,7 @@ class _AliasBudgetLoader(yaml.SafeLoader):
                     f"skipped: more than {MAX_YAML_ALIASES} YAML aliases (line "
                     f"{event.start_mark.line + 1}); the scanner refuses alias bombs"
                 )
-        return super().compose_node(parent, index)  # type: ignore[misc]
+        return super().compose_node(parent, index)
 
 
 class _ConfigTooLargeError(Exception):

@@ -43,9 +43,7 @@ def collect_glue(module: Module, facts: ModuleFacts) -> None:
     facts.ml_lines = len(lines)
     for node in module.nodes(ast.Import, ast.ImportFrom):
         names = (
-            [a.name for a in node.names]  # type: ignore[attr-defined]
-            if isinstance(node, ast.Import)
-            else [node.module or ""]  # type: ignore[attr-defined]
+            [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]  # type: ignore[attr-defined]
         )
         library = next((n for n in names if is_ml_name(n)), None)
         if library:

@@ -94,7 +94,7 @@ def collect_configuration(module: Module, facts: ModuleFacts, vocabulary: Vocabu
                     )
                 )
     for node in module.nodes(ast.Subscript, ast.Call):
-        if node.__class__ is ast.Call and not node.args:  # type: ignore[attr-defined]
+        if node.__class__ is ast.Call and not node.args:
             continue
         flag = flag_key(node)
         if flag is None or flag[0] != "configuration key":
