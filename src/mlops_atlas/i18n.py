@@ -56,6 +56,18 @@ WORDS: dict[str, dict[str, str]] = {
     },
     "download_script": {"en": "Download the script (.py)", "es": "Descargar el script (.py)"},
     "cell": {"en": "cell", "es": "celda"},
+    "download_project": {
+        "en": "Download the project (.zip)",
+        "es": "Descargar el proyecto (.zip)",
+    },
+    "download_project_then": {
+        "en": "everything to set it up, run the examples and test them: unzip it, then run "
+        "`python3 dev.py test` in its folder (Debian or Ubuntu with Python 3.11).",
+        "es": "todo lo necesario para instalarlo, ejecutar los ejemplos y probarlos: "
+        "descomprímalo y ejecute `python3 dev.py test` en su carpeta (Debian o Ubuntu con "
+        "Python 3.11).",
+    },
+    "or_clone": {"en": "Or clone the repository", "es": "O clone el repositorio"},
     "output": {"en": "Output", "es": "Salida"},
 }
 """Each phrase the build writes, by key, in every language of :data:`LANGUAGES`."""

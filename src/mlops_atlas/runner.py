@@ -20,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -85,6 +86,8 @@ class ExampleRun:
         downloads: Files it wrote for the reader to take away (``*.yaml``), sorted by name.
         cells: What each of its ``# %%`` cells printed and drew, in order
             (see :mod:`mlops_atlas.cells`).
+        folder: The cached run's folder.
+        seconds: How long the run took (wall clock), when it ran.
     """
 
     name: str
@@ -93,6 +96,7 @@ class ExampleRun:
     downloads: tuple[Path, ...] = ()
     cells: tuple[CellOutput, ...] = ()
     folder: Path | None = None
+    seconds: float = 0.0
 
     def namespace(self) -> dict[str, Any]:
         """The values the script left at module level when this run finished.
@@ -275,6 +279,7 @@ def run_example(
             for cell in record.get("cells", [])
         ),
         folder=target,
+        seconds=float(record.get("seconds", 0.0)),
     )
 
 
@@ -335,6 +340,7 @@ def _execute(name: str, script: Path, target: Path, timeout: float) -> None:
             "PYTHONHASHSEED": "0",
         }
         cells = work / "cells.json"
+        started = time.perf_counter()
         try:
             # run as `python examples/NAME.py` would, one # %% cell at a time
             result = subprocess.run(
@@ -361,6 +367,7 @@ def _execute(name: str, script: Path, target: Path, timeout: float) -> None:
             shutil.copy2(work / NAMESPACE_FILE, target / NAMESPACE_FILE)
         by_cell = json.loads(cells.read_text(encoding="utf-8"))["cells"]
         record = {
+            "seconds": round(time.perf_counter() - started, 3),  # for the benchmarks
             "stdout": result.stdout,
             "figures": shown,
             "downloads": downloads,

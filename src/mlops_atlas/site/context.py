@@ -34,6 +34,7 @@ class SiteContext:
         glossary: The English ⇄ Spanish glossary.
         root: The project folder (for included files).
         site_url: The site's public address (``site_url`` in ``mkdocs.yml``).
+        repository: The project's repository (``repo_url`` in ``mkdocs.yml``), once published.
         rendered: Each page's Markdown as :func:`~mlops_atlas.site.prepare.prepare`
             rendered it, with the source it rendered, by docs path.
     """
@@ -53,6 +54,7 @@ class SiteContext:
     glossary: list[dict[str, str]] = field(default_factory=list)
     root: Path = field(default_factory=Path)
     site_url: str = "/"
+    repository: str = ""
     rendered: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def title(self, page: str, language: str) -> str:

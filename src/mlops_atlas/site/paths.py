@@ -18,6 +18,7 @@ __all__ = [
     "BIBLIOGRAPHY_PAGE",
     "DOWNLOADS",
     "GENERATED",
+    "PROJECT_ZIP",
     "bibliography_anchor",
     "class_download",
     "diagram_file",
@@ -29,6 +30,7 @@ __all__ = [
     "page_url",
     "public_url",
     "relative",
+    "repository_url",
     "rule_anchor",
     "site_url",
     "topic_download",
@@ -39,6 +41,9 @@ GENERATED = "generated"
 
 DOWNLOADS = f"{GENERATED}/downloads"
 """Docs folder of the BibTeX downloads (see :func:`mlops_atlas.bibliography.export_files`)."""
+
+PROJECT_ZIP = f"{DOWNLOADS}/mlops-atlas.zip"
+"""The whole project as a zip (set-up, examples, tests), for readers without git."""
 
 BIBLIOGRAPHY_PAGE = "bibliography.md"
 """The Bibliography page, where every key has an anchor."""
@@ -145,12 +150,23 @@ def public_url() -> str:
     return site_url(PROJECT_ROOT) if config.is_file() else LOCAL_URL
 
 
+def _config(root: Path) -> dict[str, object]:
+    config = root / "mkdocs.yml"
+    if not config.is_file():
+        return {}
+    data = yaml.load(config.read_text(encoding="utf-8"), Loader=_AnyTagLoader)
+    return data if isinstance(data, dict) else {}
+
+
+def repository_url(root: Path) -> str:
+    """The project's repository (``repo_url`` in ``mkdocs.yml``); empty until it is published."""
+    return str(_config(root).get("repo_url") or "")
+
+
 def site_url(root: Path) -> str:
     """The site's public address: ``site_url`` in ``mkdocs.yml`` (one setting for the project).
 
     Pages and command-line output print links under this address, never a local one.
     """
-    config = root / "mkdocs.yml"
-    data = yaml.load(config.read_text(encoding="utf-8"), Loader=_AnyTagLoader)
-    url = str((data or {}).get("site_url") or LOCAL_URL)
+    url = str(_config(root).get("site_url") or LOCAL_URL)
     return url if url.endswith("/") else url + "/"

@@ -126,6 +126,16 @@ class _Generated:
         self.kept.add(target)
         return docs_path
 
+    def data(self, docs_path: str, data: bytes) -> str:
+        target = self._target(docs_path)
+        if not target.is_file() or target.read_bytes() != data:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            partial = target.with_name(f".{target.name}.partial")
+            partial.write_bytes(data)
+            partial.replace(target)
+        self.kept.add(target)
+        return docs_path
+
     def remove_the_rest(self) -> None:
         if not self.folder.is_dir():
             return
@@ -153,6 +163,53 @@ def _notebook_files(
         generated.text(paths.example_file(name, f"{name}.ipynb"), text),
         generated.copy(paths.example_file(name, f"{name}.py"), script),
     )
+
+
+PROJECT_FILES = (
+    "README.md",
+    "dev.py",
+    "Makefile",
+    "pyproject.toml",
+    "requirements.lock",
+    "mkdocs.yml",
+    "bibliography",
+    "docs",
+    "examples",
+    "src",
+    "tests",
+    "benchmarks",
+    ".ci",
+)
+"""What the project download holds: everything needed to set up, run and test it."""
+
+
+def project_zip(root: Path) -> bytes:
+    """The project as a zip a student can take home, byte for byte the same for the same files.
+
+    Files are stored in name order with a fixed date, so an unchanged project gives
+    an unchanged zip; generated files, caches and compiled Python are left out.
+    """
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name in PROJECT_FILES:
+            top = root / name
+            files = [top] if top.is_file() else sorted(p for p in top.rglob("*") if p.is_file())
+            for path in files:
+                relative = path.relative_to(root)
+                if {"__pycache__", paths.GENERATED, ".mypy_cache"} & set(relative.parts):
+                    continue
+                if relative.suffix == ".pyc" or any(
+                    part.endswith(".egg-info") for part in relative.parts
+                ):
+                    continue
+                info = zipfile.ZipInfo(f"mlops-atlas/{relative.as_posix()}", (2026, 1, 1, 0, 0, 0))
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = (0o755 if path.stat().st_mode & 0o111 else 0o644) << 16
+                archive.writestr(info, path.read_bytes())
+    return buffer.getvalue()
 
 
 def prepare(
@@ -211,6 +268,7 @@ def prepare(
         name: [generated.copy(paths.example_file(name, f.name), f) for f in run.downloads]
         for name, run in runs.items()
     }
+    generated.data(paths.PROJECT_ZIP, project_zip(root))
     notebook_paths = {
         name: _notebook_files(name, run, examples_dir, generated) for name, run in runs.items()
     }
@@ -271,6 +329,7 @@ def prepare(
         glossary=load_glossary(),
         root=root,
         site_url=paths.site_url(root) if (root / "mkdocs.yml").is_file() else "/",
+        repository=paths.repository_url(root),
     )
     for page, meta in metas.items():
         try:

@@ -12,7 +12,8 @@ matter), and an unknown name or argument stops the build:
   notebook and script to download;
 - ``<!-- md:diagram-gallery -->``: every diagram, with the reading it belongs to;
 - ``<!-- md:course-map -->`` and ``<!-- md:glossary -->``: the course map and the glossary;
-- ``<!-- md:bibliography -->``: every reference, with its BibTeX.
+- ``<!-- md:bibliography -->``: every reference, with its BibTeX;
+- ``<!-- md:get-code -->``: the project to download (and its repository, once published).
 
 Everything is written in the page's language (:mod:`mlops_atlas.i18n`), and
 links are relative to the page, as Markdown links to files are.
@@ -73,6 +74,7 @@ SHORTCODES: dict[str, str] = {
     "course-map": "language?",
     "glossary": "language?",
     "bibliography": "none",
+    "get-code": "none",
 }
 """Each shortcode and what its argument names: a cite key, a diagram, an example, an
 optional language, or nothing."""
@@ -220,6 +222,18 @@ def notebook_block(name: str, page: str, context: SiteContext, language: str = "
                 alt = f"{word('figure_produced_by', language, name=stem)} examples/{name}.py"
                 parts += [f"![{alt}]({paths.relative(figures[figure], page)})", ""]
     return "\n".join(parts)
+
+
+def get_code(page: str, context: SiteContext, language: str = "en") -> str:
+    """How to get the project: the zip the site offers and, once published, the repository."""
+    link = paths.relative(paths.PROJECT_ZIP, page)
+    lines = [
+        f"[:material-folder-download: {word('download_project', language)}]({link}){{ download }}"
+        f" — {word('download_project_then', language)}",
+    ]
+    if context.repository:
+        lines += ["", f"{word('or_clone', language)}: `git clone {context.repository}`"]
+    return "\n".join(lines) + "\n"
 
 
 def diagram_gallery(page: str, context: SiteContext, language: str = "en") -> str:
@@ -375,6 +389,7 @@ def expand_shortcodes(
             context.glossary, language=_language(arg, language)
         ),
         "bibliography": lambda _: bibliography_list(page, context, language),
+        "get-code": lambda _: get_code(page, context, language),
     }
 
     def replace(match: re.Match[str]) -> str:
