@@ -159,6 +159,14 @@ def test_unknown_example_stops_the_build(small_project: Path) -> None:
     assert "unknown example 'no-such-example'" in error
 
 
+def test_a_page_without_its_spanish_twin_stops_a_bilingual_build(small_project: Path) -> None:
+    docs = small_project / "docs"
+    (docs / "about.md").write_text("# About\n")
+    (docs / "index.es.md").write_text("---\ntranslation_of: 0\n---\n# Inicio\n")
+    error = build_page(small_project, "# Home\n")
+    assert "about.es.md: missing" in error and "docs/about.md" in error
+
+
 def test_unknown_diagram_stops_the_build(small_project: Path) -> None:
     error = build_page(small_project, "# x\n\n<!-- md:diagram sculley2015-figure9 -->\n")
     assert "docs/index.md" in error

@@ -105,3 +105,41 @@ def test_the_command_lists_what_to_translate_and_stamps(docs: Path, capsys) -> N
     assert main(["translations", "--stamp", *twins]) == 0
     assert main(["translations", "--docs", str(docs)]) == 0
     assert "ok: every page" in capsys.readouterr().out
+
+
+def test_a_twin_heading_without_the_english_anchor_is_named(docs: Path) -> None:
+    """Links to ``page.md#anchor`` must work in both languages, so twins keep English ids."""
+    (docs / "readings" / "paper.md").write_text(
+        "# Paper\n\n## Why it matters\n\n## Try it { #try-it }\n", encoding="utf-8"
+    )
+    twin = docs / "readings" / "paper.es.md"
+    twin.write_text("---\n---\n# Artículo\n\n## Por qué importa\n\n## Pruébelo { #try-it }\n")
+    stamp_translation(twin)
+    (problem,) = [p for p in check_translations(docs) if p.twin == twin]
+    assert problem.kind == "anchors"
+    assert "#why-it-matters" in problem.detail and "#try-it" not in problem.detail
+    twin.write_text(twin.read_text().replace("importa\n", "importa { #why-it-matters }\n"))
+    assert [p for p in check_translations(docs) if p.twin == twin] == []
+
+
+def test_stamping_replaces_a_placeholder_stamp(docs: Path) -> None:
+    twin = docs / "index.es.md"
+    twin.write_text("---\ntranslation_of: TODO\n---\n# Inicio\n\n<!-- md:example cace -->\n")
+    stamp_translation(twin)
+    assert twin.read_text().count("translation_of:") == 1
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.parametrize("index", ["index.md", "index.es.md"])
+def test_the_readings_index_lists_every_reading_page(index: str) -> None:
+    readings = ROOT / "docs" / "readings"
+    listed = (readings / index).read_text(encoding="utf-8")
+    pages = [
+        p.name
+        for p in readings.glob("*.md")
+        if not p.name.startswith("index") and ".es." not in p.name
+    ]
+    assert len(pages) >= 9
+    assert [p for p in pages if f"]({p})" not in listed] == []

@@ -26,6 +26,7 @@ __all__ = [
     "TranslationProblem",
     "check_translations",
     "english_pages",
+    "heading_ids",
     "source_hash",
     "stamp_translation",
     "twin_of",
@@ -35,7 +36,7 @@ LANGUAGE = "es"
 """The language every page is translated into."""
 
 _SHORTCODE = re.compile(r"<!--\s*md:[a-z][\w-]*(?:[ \t]+[^\s]+)?\s*-->")
-_STAMP = re.compile(r"^translation_of:[ \t]*[\"']?(?P<hash>[0-9a-f]*)[\"']?[ \t]*$", re.M)
+_STAMP = re.compile(r"^translation_of:[ \t]*[\"']?(?P<hash>[^\s\"']*)[\"']?[ \t]*$", re.M)
 _TWIN = re.compile(r"\.[a-z]{2}\.md$")
 
 
@@ -99,6 +100,40 @@ def _shortcodes(text: str) -> Counter[str]:
     return Counter(re.sub(r"\s+", " ", code) for code in _SHORTCODE.findall(text))
 
 
+_FENCE = re.compile(r"^(```|~~~)")
+_HEADING = re.compile(r"^#{2,6}[ \t]+(?P<text>.+?)[ \t]*$")
+_ATTR_ID = re.compile(r"\{[^}]*#(?P<id>[\w-]+)[^}]*\}[ \t]*$")
+
+
+def heading_ids(text: str) -> list[str]:
+    """The anchors of a page's section headings (levels 2 to 6), in order.
+
+    An explicit ``{ #id }`` wins; otherwise the id is what Python-Markdown's ``toc``
+    extension makes of the heading's text. Headings inside fenced code are skipped.
+
+    >>> heading_ids("# Title\\n## Why it matters\\n## Por qué { #why }\\n```\\n## not\\n```")
+    ['why-it-matters', 'why']
+    """
+    from markdown.extensions.toc import slugify
+
+    ids, fenced = [], False
+    for line in text.splitlines():
+        if _FENCE.match(line.lstrip()):
+            fenced = not fenced
+            continue
+        match = None if fenced else _HEADING.match(line)
+        if match is None:
+            continue
+        heading = match.group("text")
+        explicit = _ATTR_ID.search(heading)
+        if explicit:
+            ids.append(explicit.group("id"))
+        else:
+            plain = re.sub(r"[`*_]|\[([^\]]*)\]\([^)]*\)", r"\1", heading).rstrip("#").strip()
+            ids.append(slugify(plain, "-"))
+    return ids
+
+
 def check_translations(docs_dir: Path, language: str = LANGUAGE) -> list[TranslationProblem]:
     """Every English page whose twin is missing, unstamped, stale or shaped differently.
 
@@ -151,6 +186,17 @@ def check_translations(docs_dir: Path, language: str = LANGUAGE) -> list[Transla
                     twin,
                     "shortcodes",
                     f"{'; '.join(parts)} compared with {english}: use the same shortcodes",
+                )
+            )
+        lost = [anchor for anchor in heading_ids(source) if anchor not in heading_ids(translated)]
+        if lost:
+            problems.append(
+                TranslationProblem(
+                    english,
+                    twin,
+                    "anchors",
+                    f"no heading with the anchor(s) {', '.join('#' + a for a in lost)} of "
+                    f"{english}: keep them, e.g. '## Título {{ #{lost[0]} }}'",
                 )
             )
     return problems
