@@ -162,3 +162,82 @@ def test_language_switcher_leads_to_the_spanish_course_map(browser, site_url: st
     page.close()
     assert spanish == site_url + "es/course/"
     assert heading == "Mapa del curso"
+
+
+def _english_pages(built_site: Path) -> list[str]:
+    return sorted(
+        page.parent.relative_to(built_site).as_posix().removeprefix(".") + "/"
+        for page in built_site.rglob("index.html")
+        if not page.relative_to(built_site).as_posix().startswith(("es/", "assets/"))
+    )
+
+
+def test_the_language_switch_leads_every_page_to_its_twin_and_back(
+    browser, built_site: Path, site_url: str
+) -> None:
+    page = browser.new_page()
+    wrong = []
+    paths = [p.removeprefix("/") for p in _english_pages(built_site)]
+    assert len(paths) >= 35
+    for path in paths:
+        page.goto(site_url + path, wait_until="domcontentloaded")
+        spanish = page.locator('a[hreflang="es"]').first.evaluate("a => a.href")
+        page.goto(spanish, wait_until="domcontentloaded")
+        language = page.locator("html").get_attribute("lang")
+        english = page.locator('a[hreflang="en"]').first.evaluate("a => a.href")
+        if spanish != site_url + "es/" + path or language != "es" or english != site_url + path:
+            wrong.append(f"{path} → {spanish} ({language}) → {english}")
+    page.close()
+    assert wrong == []
+
+
+# Query → pages that teach it (a reading or an example); the first result on /es/ must be
+# one of them, in Spanish.
+SPANISH_QUERIES = {
+    "deuda": ("examples/debt_scan/", "readings/sculley2015hidden/"),
+    "deriva": (
+        "readings/kreuzberger2023machine/",
+        "readings/huyen2022designing/",
+        "examples/distribution_shifts/",
+        "examples/continual_learning/",
+        "examples/",
+    ),
+    "validación de datos": (
+        "readings/baylor2017tfx/",
+        "examples/train_serve_skew/",
+        "examples/validation_at_scale/",
+        "examples/distribution_shifts/",
+        "examples/environments/",
+    ),
+    "entrenamiento continuo": (
+        "examples/kubeflow_pipeline/",
+        "examples/continual_learning/",
+        "readings/huyen2022designing/",
+    ),
+}
+
+
+def test_spanish_search_finds_spanish_pages_that_teach_the_term_first(
+    browser, site_url: str
+) -> None:
+    page = browser.new_page()
+    page.goto(site_url + "es/", wait_until="networkidle")
+    box = page.locator("input.md-search__input")
+    first = {}
+    for query in SPANISH_QUERIES:
+        box.click()
+        box.fill("")
+        box.press_sequentially(query, delay=20)  # the search listens to key strokes
+        results = page.locator(".md-search-result__item > a")
+        results.first.wait_for(state="attached", timeout=15_000)
+        page.wait_for_timeout(1_000)  # the worker answers each key stroke; keep the last
+        href = results.first.evaluate("a => a.href")
+        first[query] = href.removeprefix(site_url).split("?")[0]
+        page.keyboard.press("Escape")
+    page.close()
+    wanted = {q: f"es/{pages[0]}" for q, pages in SPANISH_QUERIES.items()}
+    assert {
+        q: got
+        for q, got in first.items()
+        if got.removeprefix("es/") not in SPANISH_QUERIES[q] or not got.startswith("es/")
+    } == {}, wanted

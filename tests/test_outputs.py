@@ -118,3 +118,9 @@ def test_the_site_build_refuses_a_download_path_that_leaves_its_folder(
     with pytest.raises(UnsafePathError, match="would be written outside"):
         prepare.prepare(tmp_path, cache_dir=tmp_path / "cache")
     assert victim.read_text() == "the real bibliography\n"
+
+
+def test_an_atomically_written_file_is_readable_by_others(tmp_path: Path) -> None:
+    """A built site is served by another user (a web server): 0644, not mkstemp's 0600."""
+    target = write_atomically(tmp_path / "search_index.json", "{}")
+    assert target.stat().st_mode & 0o777 == 0o644

@@ -164,7 +164,8 @@ def test_a_page_without_its_spanish_twin_stops_a_bilingual_build(small_project: 
     (docs / "about.md").write_text("# About\n")
     (docs / "index.es.md").write_text("---\ntranslation_of: 0\n---\n# Inicio\n")
     error = build_page(small_project, "# Home\n")
-    assert "about.es.md: missing" in error and "docs/about.md" in error
+    assert "about.es.md: missing" in error
+    assert "docs/about.md" in error
 
 
 def test_unknown_diagram_stops_the_build(small_project: Path) -> None:
@@ -246,3 +247,126 @@ def test_debt_map_links_reach_existing_pages_and_anchors(built_site: Path) -> No
         assert page.is_file(), link
         if anchor:
             assert f'id="{anchor}"' in page.read_text("utf-8"), link
+
+
+# ---- the Spanish site is Spanish --------------------------------------------------------
+
+# The commonest function words of each language: a page's prose is measured by how many of
+# its words are Spanish ones against English ones (nouns and terms of art are not counted,
+# so "pipeline", "feature store" or a paper's title in a sentence weigh little).
+SPANISH_WORDS = frozenset(
+    [
+        "de",
+        "la",
+        "el",
+        "que",
+        "los",
+        "las",
+        "en",
+        "y",
+        "del",
+        "se",
+        "por",
+        "con",
+        "una",
+        "para",
+        "es",
+        "un",
+        "su",
+        "al",
+        "como",
+        "más",
+        "pero",
+        "sus",
+        "este",
+        "esta",
+        "o",
+        "entre",
+        "cuando",
+        "sin",
+        "sobre",
+        "también",
+        "hasta",
+        "donde",
+        "desde",
+        "qué",
+        "cada",
+        "otro",
+        "cómo",
+    ]
+)
+ENGLISH_WORDS = frozenset(
+    [
+        "the",
+        "of",
+        "and",
+        "to",
+        "is",
+        "in",
+        "that",
+        "for",
+        "it",
+        "with",
+        "as",
+        "are",
+        "this",
+        "by",
+        "on",
+        "be",
+        "from",
+        "an",
+        "or",
+        "at",
+        "which",
+        "not",
+        "have",
+        "but",
+        "its",
+        "was",
+        "their",
+        "can",
+        "what",
+        "when",
+        "each",
+        "how",
+        "into",
+        "than",
+        "more",
+    ]
+)
+# Prose only: code, program output, pictures and scripts are the same in both languages.
+_NOT_PROSE = re.compile(r"<(pre|code|svg|script|style)\b.*?</\1>", re.S)
+SPANISH_SHARE_FLOOR = 0.8
+"""Every /es/ page scores 0.87 or more when this was written (English pages score under
+0.05): quoted paper titles, tool names and the English term kept in parentheses cost a
+Spanish page a little; a section left in English costs far more (one English reading
+section of a few hundred words drops a reading page below 0.8)."""
+
+
+def spanish_share(page: str) -> float:
+    """Spanish function words over Spanish plus English ones, in the page's article."""
+    article = re.search(r"<article\b.*?</article>", page, re.S)
+    text = html.unescape(re.sub(r"<[^>]+>", " ", _NOT_PROSE.sub(" ", article.group(0))))
+    words = re.findall(r"[a-záéíóúñü]+", text.lower())
+    spanish = sum(word in SPANISH_WORDS for word in words)
+    english = sum(word in ENGLISH_WORDS for word in words)
+    return spanish / max(spanish + english, 1)
+
+
+def test_every_spanish_page_is_spanish_prose(built_site: Path) -> None:
+    pages = sorted((built_site / "es").rglob("index.html"))
+    shares = {
+        page.parent.relative_to(built_site).as_posix(): spanish_share(page.read_text("utf-8"))
+        for page in pages
+        if "reference" not in page.parts  # the API reference is the docstrings, in English
+    }
+    assert len(shares) >= 35
+    # The bibliography's entries are the works' own (English) titles; its prose is Spanish.
+    floor = {"es/bibliography": 0.5}
+    assert {
+        p: round(s, 2) for p, s in shares.items() if s < floor.get(p, SPANISH_SHARE_FLOOR)
+    } == {}
+    english = spanish_share(
+        (built_site / "readings" / "sculley2015hidden" / "index.html").read_text("utf-8")
+    )
+    assert english < 0.1  # the measure tells the languages apart

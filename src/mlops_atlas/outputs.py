@@ -109,6 +109,10 @@ def save_figure(figure: Figure, folder: Path, name: str) -> Path:
     return path
 
 
+_READABLE = 0o644
+"""Mode of a new file written by :func:`write_atomically`: what ``open()`` gives by default."""
+
+
 def write_atomically(path: Path, text: str) -> Path:
     """Write ``text`` to ``path`` through a temporary file renamed into place.
 
@@ -134,6 +138,8 @@ def write_atomically(path: Path, text: str) -> Path:
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(text)
+        # mkstemp makes the file private (0600); a site or report is for others to read too
+        partial.chmod(_READABLE)
         partial.replace(path)
     except BaseException as error:
         with contextlib.suppress(OSError):

@@ -38,6 +38,11 @@ def _label(text: str) -> str:
         "each; green ones have a check in mlops_atlas.assurance, amber ones need people."
     ),
     reading="ashmore2021assuring",
+    title_es=(
+        "El ciclo de vida del ML de Ashmore et al. (2021): cuatro etapas (§4 a §7) y los "
+        "desiderata de cada una; los verdes tienen una comprobación en mlops_atlas.assurance, "
+        "los ámbar requieren personas."
+    ),
 )
 def lifecycle(filename: str) -> None:
     """The four stages with their desiderata; the dashed arrow is feedback to earlier stages."""

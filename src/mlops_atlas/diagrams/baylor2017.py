@@ -31,6 +31,10 @@ _SMALL_NOTE = {"fontsize": "11", "fontcolor": "#555555"}
         "every component records its artifacts in ML Metadata."
     ),
     reading="baylor2017tfx",
+    title_es=(
+        "Un pipeline de TFX con los componentes estándar de hoy (nombres del sitio de TFX); "
+        "cada componente registra sus artefactos en ML Metadata."
+    ),
 )
 def tfx_pipeline(filename: str) -> None:
     """The components of a TFX pipeline today, in the order data flows through them.
@@ -102,6 +106,11 @@ def tfx_pipeline(filename: str) -> None:
         "each new batch is checked against, with skew and drift measured on the side."
     ),
     reading="baylor2017tfx",
+    title_es=(
+        "Dónde está la validación de datos: el esquema inferido de los datos de entrenamiento "
+        "es el contrato contra el que se revisa cada lote nuevo, y aparte se miden el sesgo y "
+        "la deriva."
+    ),
 )
 def data_validation(filename: str) -> None:
     """Training statistics give a schema; serving statistics are checked against it.

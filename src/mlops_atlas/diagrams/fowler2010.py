@@ -29,6 +29,11 @@ _IDLE = {"color": "#888888", "style": "dashed", "fontsize": "13", "fontcolor": "
         "switches at once; switching back is the rollback."
     ),
     reading="fowler2010bluegreen",
+    title_es=(
+        "Despliegue azul/verde (Fowler 2010): dos copias completas; el enrutador envía todo "
+        "el tráfico a una (azul, v1) mientras la otra (verde, v2) se despliega y se verifica, "
+        "y luego cambia de una vez; volver atrás es la vuelta atrás (rollback)."
+    ),
 )
 def blue_green(filename: str) -> None:
     """A Service selecting one of two full environments."""

@@ -65,6 +65,12 @@ def _legend(entries: list[tuple[str, str, str]]) -> Blank:
         "ad-click example makes. Layout ours."
     ),
     reading="huyen2022designing",
+    title_es=(
+        "Huyen, cap. 2 («Iterative Process»): desarrollar un sistema de ML es un ciclo de "
+        "seis pasos, con los capítulos que cubren cada uno; las flechas punteadas son los "
+        "regresos que hace el ejemplo de clics en anuncios del capítulo. La disposición es "
+        "nuestra."
+    ),
 )
 def iterative_process(filename: str) -> None:
     """Scoping, data engineering, model development, deployment, monitoring, business analysis.
@@ -138,6 +144,13 @@ def iterative_process(filename: str) -> None:
         "model in service. Layout and grouping ours."
     ),
     reading="huyen2022designing",
+    title_es=(
+        "Huyen, cap. 9: el aprendizaje continuo y la prueba en producción como un solo ciclo. "
+        "Un disparador (tiempo, desempeño, volumen o deriva) inicia una actualización, sin "
+        "estado o con estado; el candidato se evalúa fuera de línea y luego se prueba con "
+        "tráfico real antes de reemplazar al modelo en servicio. La disposición y el "
+        "agrupamiento son nuestros."
+    ),
 )
 def continual_learning(filename: str) -> None:
     """Serve, monitor, trigger, update, evaluate, test in production, promote or abort."""

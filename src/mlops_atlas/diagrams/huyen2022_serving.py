@@ -57,6 +57,10 @@ def _legend(*entries: tuple[str, dict[str, str]]) -> None:
         "stores the predictions; the application only looks them up."
     ),
     reading="huyen2022designing",
+    title_es=(
+        "Predicción por lotes (Huyen, cap. 7): un trabajo programado puntúa a todos por "
+        "adelantado y guarda las predicciones; la aplicación solo las consulta."
+    ),
 )
 def batch_prediction(filename: str) -> None:
     """Scheduler, batch job over the warehouse, prediction table, look-up at request time."""
@@ -80,6 +84,12 @@ def batch_prediction(filename: str) -> None:
         "objects: a Service spreads requests over ready pods, an autoscaler sizes them."
     ),
     reading="huyen2022designing",
+    title_es=(
+        "Predicción en línea detrás de una API (Huyen, cap. 7; Kreuzberger et al., §5: el "
+        "componente de servicio C8 en un contenedor detrás de una API REST), dibujada como "
+        "los objetos de Kubernetes del ejemplo: un Service reparte las solicitudes entre los "
+        "pods listos y un escalador automático ajusta su cantidad."
+    ),
 )
 def online_prediction(filename: str) -> None:
     """Clients, a Service, replicas of the model server, an HPA, batch features."""
@@ -109,6 +119,11 @@ def online_prediction(filename: str) -> None:
         "service combines them with batch features."
     ),
     reading="huyen2022designing",
+    title_es=(
+        "Predicción en línea con atributos de streaming (Huyen, cap. 7): los eventos pasan "
+        "por un transporte en tiempo real, el procesamiento de flujos mantiene atributos "
+        "frescos y el servicio de predicción los combina con atributos por lotes."
+    ),
 )
 def streaming_prediction(filename: str) -> None:
     """Events, a transport, stream processing, features, the prediction service."""
@@ -134,6 +149,11 @@ def streaming_prediction(filename: str) -> None:
         "course readings; the example runs it in SQLite)."
     ),
     reading="huyen2022designing",
+    title_es=(
+        "Llevar el modelo a los datos: en el dispositivo del borde (Huyen, cap. 7: sin ida y "
+        "vuelta por la red, los datos se quedan en el dispositivo) o dentro de la base de "
+        "datos como SQL (no está en las lecturas del curso; el ejemplo lo ejecuta en SQLite)."
+    ),
 )
 def edge_and_in_database(filename: str) -> None:
     """Two places a model runs without a prediction service: a device, a database."""
@@ -161,6 +181,11 @@ def _models(challenger: str) -> tuple[object, object]:
         "never returned to users."
     ),
     reading="huyen2022designing",
+    title_es=(
+        "Despliegue en sombra (Huyen, cap. 9; Shankar et al., §4.4.3: la etapa de sombra): "
+        "cada solicitud va también al retador, cuyas predicciones se registran y se comparan, "
+        "y nunca se devuelven a los usuarios."
+    ),
 )
 def shadow_deployment(filename: str) -> None:
     """A router answers with the champion and copies each request to the challenger."""
@@ -184,6 +209,11 @@ def shadow_deployment(filename: str) -> None:
         "and returns to zero (rollback) when they do not."
     ),
     reading="huyen2022designing",
+    title_es=(
+        "Lanzamiento canario (Huyen, cap. 9; Shankar et al., §4.4.3: despliegue por etapas): "
+        "una pequeña parte del tráfico va al modelo nuevo; esa parte crece mientras sus "
+        "métricas se sostienen y vuelve a cero (vuelta atrás) cuando no."
+    ),
 )
 def canary_release(filename: str) -> None:
     """A weighted router, the canary, a monitor that ramps up or rolls back."""
@@ -206,6 +236,10 @@ def canary_release(filename: str) -> None:
         "answer, and a statistical test on the outcomes decides."
     ),
     reading="huyen2022designing",
+    title_es=(
+        "Prueba A/B (Huyen, cap. 9): los usuarios se reparten al azar entre dos modelos, "
+        "ambos responden y una prueba estadística sobre los resultados decide."
+    ),
 )
 def ab_test(filename: str) -> None:
     """A random split by user, both models serving, an experiment analysis."""

@@ -50,6 +50,11 @@ def _zone(color: str, *, row: bool = False) -> dict[str, str]:
         "Layout and grouping are ours."
     ),
     reading="kreuzberger2023machine",
+    title_es=(
+        "Kreuzberger et al., §5 y Figura 4, simplificado: la arquitectura y el flujo de "
+        "trabajo de MLOps de punta a punta, con los componentes C1-C9 ubicados donde actúan "
+        "(etiquetas azules). La disposición y el agrupamiento son nuestros."
+    ),
 )
 def architecture(filename: str) -> None:
     """The end-to-end architecture of §5, from initiation to serving, with its feedback loops.
@@ -113,6 +118,11 @@ def architecture(filename: str) -> None:
         "the model is handed over to be served, and nothing watches it in production."
     ),
     reading="google2023mlops",
+    title_es=(
+        "Nivel 0 de MLOps de Google, según la Figura 2 de la página: un proceso manual, "
+        "guiado por scripts; el modelo se entrega para servirlo y nada lo vigila en "
+        "producción."
+    ),
 )
 def google_level0(filename: str) -> None:
     """Level 0: every step by hand in notebooks; a disconnection between ML and operations."""
@@ -148,6 +158,12 @@ def google_level0(filename: str) -> None:
         "a feature store and metadata management."
     ),
     reading="google2023mlops",
+    title_es=(
+        "Nivel 1 de MLOps de Google, según la Figura 3 de la página: se despliega el pipeline "
+        "de entrenamiento, que reentrena ante disparadores (entrenamiento continuo), con "
+        "validación de datos y de modelos, un almacén de atributos (feature store) y gestión "
+        "de metadatos."
+    ),
 )
 def google_level1(filename: str) -> None:
     """Level 1: ML pipeline automation; the pipeline, not the model, is what is deployed."""
@@ -196,6 +212,12 @@ def google_level1(filename: str) -> None:
         "orchestrator, a registry, a metadata store and a feature store."
     ),
     reading="google2023mlops",
+    title_es=(
+        "Nivel 2 de MLOps de Google, según las Figuras 4 y 5 de la página: CI/CD para el "
+        "propio pipeline; control de versiones, servicios de prueba y construcción, servicios "
+        "de despliegue, un orquestador, un registro, un almacén de metadatos y un almacén de "
+        "atributos."
+    ),
 )
 def google_level2(filename: str) -> None:
     """Level 2: the stages of Figure 5, each with its output, and monitoring closing the loop."""

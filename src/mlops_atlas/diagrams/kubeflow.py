@@ -47,6 +47,16 @@ def _zone(color: str, *, row: bool = False) -> dict[str, str]:
         "community distribution's manifests."
     ),
     reading="kubeflow",
+    title_es=(
+        "Kubeflow sobre Kubernetes: los servicios compartidos de la plataforma, los proyectos "
+        "de Kubeflow (cada uno instalable también por separado) y los objetos de Kubernetes "
+        "que crean. Entre paréntesis, el componente de Kreuzberger et al. que aporta cada "
+        "proyecto (C3 orquestación, C5 infraestructura de entrenamiento, C6 registro de "
+        "modelos, C7 metadatos, C8 servicio). Flechas punteadas: integraciones que usted "
+        "escribe o configura (un paso del pipeline que registra un modelo, un servicio de "
+        "KServe que carga uno registrado). La disposición es nuestra; los nombres, de "
+        "kubeflow.org y de los manifiestos de la distribución de la comunidad."
+    ),
 )
 def kubeflow_on_kubernetes(filename: str) -> None:
     """Users reach the projects through the platform; the projects run as Kubernetes objects."""

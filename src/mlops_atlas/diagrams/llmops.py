@@ -26,6 +26,12 @@ _NOTE = {"fontsize": "13", "fontcolor": "#444444"}
         "monitoring finds feeds new questions and new versions."
     ),
     reading="chandrasehar2023llmops",
+    title_es=(
+        "El ciclo de LLMOps de la clase 8: una versión de prompt o de plantilla se evalúa con "
+        "un conjunto de preguntas, una compuerta la compara con producción, la ganadora se "
+        "despliega y se monitorea, y lo que encuentra el monitoreo alimenta preguntas y "
+        "versiones nuevas."
+    ),
 )
 def llmops_loop(filename: str) -> None:
     """Prompt/version, evaluate, gate, deploy, monitor, feedback, as a cycle."""

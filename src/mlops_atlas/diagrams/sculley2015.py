@@ -32,6 +32,10 @@ _SMALL = {"width": "0.6", "height": "1.0", "fontsize": "12", "fontcolor": "#c039
         "infrastructure a real ML system needs."
     ),
     reading="sculley2015hidden",
+    title_es=(
+        "Sculley et al. 2015, Figura 1, redibujada: el código de ML es un recuadro pequeño en "
+        "medio de la infraestructura que necesita un sistema de ML real."
+    ),
 )
 def figure1(filename: str) -> None:
     """Figure 1: only a small fraction of a real-world ML system is ML code.

@@ -132,6 +132,11 @@ def _indent(label: str) -> str:
         "demonstration (green: simulation, amber: debt scanner, grey: reading only)."
     ),
     reading="sculley2015hidden",
+    title_es=(
+        "Las categorías de deuda de Sculley et al. 2015 por sección; haga clic en un recuadro "
+        "para ver su demostración (verde: simulación, ámbar: escáner de deuda, gris: solo "
+        "lectura)."
+    ),
 )
 def debt_map(filename: str) -> None:
     """Every debt category of the paper in its section, each linked to a demonstration.

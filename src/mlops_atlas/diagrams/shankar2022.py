@@ -44,6 +44,11 @@ _LAYER = {
         "production (§4.4.1, §4.5.2)."
     ),
     reading="shankar2022operationalizing",
+    title_es=(
+        "Shankar et al. 2022, Figura 1 y §4.1, redibujada: las cuatro tareas habituales de "
+        "los ingenieros de ML forman un ciclo; la flecha roja punteada es la respuesta a un "
+        "problema encontrado en producción (§4.4.1, §4.5.2)."
+    ),
 )
 def workflow(filename: str) -> None:
     """The continual loop of data collection, experimentation, evaluation and deployment, monitoring.
@@ -89,6 +94,11 @@ def workflow(filename: str) -> None:
         "laborious, at the bottom."
     ),
     reading="shankar2022operationalizing",
+    title_es=(
+        "Shankar et al. 2022, Figura 2 y §5.3, redibujada: las cuatro capas de la pila de "
+        "MLOps con las herramientas de ejemplo del artículo; los cambios son frecuentes "
+        "arriba y raros, pero laboriosos, abajo."
+    ),
 )
 def stack(filename: str) -> None:
     """Run, pipeline, component and infrastructure layers, each with the paper's example tools."""

@@ -43,6 +43,14 @@ _GRAPH = {
         "API; layout is ours."
     ),
     reading="tfx",
+    title_es=(
+        "Los componentes estándar de TFX y los artefactos que se pasan (etiquetas azules: los "
+        "tipos de artefacto estándar de TFX; punteadas: entradas opcionales). Cada artefacto "
+        "se registra en ML Metadata; un orquestador (Kubeflow Pipelines, Airflow, Vertex AI "
+        "Pipelines o el ejecutor local) ejecuta los componentes, y Apache Beam su "
+        "procesamiento de datos. Nombres de la guía y la API de TFX; la disposición es "
+        "nuestra."
+    ),
 )
 def tfx_standard_pipeline(filename: str) -> None:
     """ExampleGen to Pusher and BulkInferrer, with the artifact each passes on."""

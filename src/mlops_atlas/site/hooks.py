@@ -12,6 +12,7 @@ from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
@@ -50,3 +51,14 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
         )
     except AtlasError as error:
         raise PluginError(f"docs/{docs_path}: {error}") from None
+
+
+@event_priority(-200)  # after the i18n plugin (-100) has merged both languages' index
+def on_post_build(config: MkDocsConfig) -> None:
+    """Readings and examples first in search; the API reference indexed by its headings."""
+    from mlops_atlas.site.search import tune_search_index
+
+    try:
+        tune_search_index(Path(config.site_dir))
+    except AtlasError as error:
+        raise PluginError(str(error)) from None

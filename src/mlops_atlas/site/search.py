@@ -1,0 +1,98 @@
+"""Make the site's search find the readings and examples first, and keep its index light.
+
+Material for MkDocs writes one search index (``search/search_index.json``) for both
+languages. :func:`tune_search_index` rewrites it after the build: the API reference
+keeps its headings (a function's name still finds it) but loses its text, which was a
+third of the index and outranked the readings for any common word, and its
+weight is lowered (its titles are names such as ``DESIDERATA``, which the prefix
+search matches for "de"); readings and examples are boosted, so a query such as "drift" or "deriva" opens the page that
+teaches it before a page that merely mentions it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from mlops_atlas.errors import AtlasError
+from mlops_atlas.outputs import write_atomically
+
+__all__ = ["BOOSTS", "HEADINGS_ONLY", "SearchIndexReport", "tune_search_index"]
+
+INDEX = "search/search_index.json"
+
+HEADINGS_ONLY = ("reference/",)
+"""Folders (after an optional language prefix) whose entries keep their titles only."""
+
+BOOSTS = {"readings/": 3.0, "examples/": 2.0, "reference/": 0.05}
+"""Boost of the entries of each folder (after an optional language prefix)."""
+
+
+class SearchIndexError(AtlasError):
+    """The built search index cannot be read."""
+
+
+@dataclass(frozen=True)
+class SearchIndexReport:
+    """What :func:`tune_search_index` did.
+
+    Attributes:
+        entries: Entries in the index.
+        trimmed: Entries reduced to their title.
+        boosted: Entries given a boost.
+        bytes_before: Size of the index before.
+        bytes_after: Size after.
+    """
+
+    entries: int
+    trimmed: int
+    boosted: int
+    bytes_before: int
+    bytes_after: int
+
+
+def _folder(location: str, languages: tuple[str, ...]) -> str:
+    for language in languages:
+        if location.startswith(f"{language}/"):
+            return location.removeprefix(f"{language}/")
+    return location
+
+
+def tune_search_index(site_dir: Path, languages: tuple[str, ...] = ("es",)) -> SearchIndexReport:
+    """Trim the API reference to its headings and boost readings and examples, in place.
+
+    Idempotent: tuning a tuned index changes nothing.
+
+    Args:
+        site_dir: The built site.
+        languages: Language prefixes of the locations (``es/readings/...``).
+
+    Returns:
+        Counts and sizes, for the build log and the benchmarks.
+
+    Raises:
+        SearchIndexError: The index exists but is not the JSON Material writes.
+    """
+    path = Path(site_dir) / INDEX
+    if not path.is_file():
+        return SearchIndexReport(0, 0, 0, 0, 0)
+    raw = path.read_bytes()
+    try:
+        index = json.loads(raw)
+        docs = index["docs"]
+    except (ValueError, KeyError, TypeError) as error:
+        raise SearchIndexError(f"{path}: not a search index ({error})") from None
+    trimmed = boosted = 0
+    for entry in docs:
+        folder = _folder(str(entry.get("location", "")), languages)
+        if folder.startswith(HEADINGS_ONLY) and entry.get("text"):
+            entry["text"] = ""
+            trimmed += 1
+        boost = next((b for prefix, b in BOOSTS.items() if folder.startswith(prefix)), None)
+        if boost is not None and entry.get("boost") != boost:
+            entry["boost"] = boost
+            boosted += 1
+    text = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
+    write_atomically(path, text)
+    return SearchIndexReport(len(docs), trimmed, boosted, len(raw), len(text.encode("utf-8")))
