@@ -370,3 +370,14 @@ def test_every_spanish_page_is_spanish_prose(built_site: Path) -> None:
         (built_site / "readings" / "sculley2015hidden" / "index.html").read_text("utf-8")
     )
     assert english < 0.1  # the measure tells the languages apart
+
+
+def test_no_shortcode_or_sphinx_role_survives_into_the_html(built_site: Path) -> None:
+    """Shortcodes are all expanded, and docstrings use Markdown, not reStructuredText roles."""
+    marker = re.compile(r"<!--\s*md:|:(?:func|class|meth|mod|data|attr|exc):`")
+    leftovers = {
+        page.relative_to(built_site).as_posix(): marker.search(text).group(0)
+        for page in built_site.rglob("*.html")
+        if marker.search(text := page.read_text("utf-8"))
+    }
+    assert leftovers == {}

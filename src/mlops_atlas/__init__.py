@@ -3,11 +3,11 @@
 The public API, importable from here (each name is loaded on first use, so
 ``import mlops_atlas`` stays light and an example imports only what it uses):
 
-- the bibliography: :func:`load_bibliography`, :func:`format_reference`;
-- diagrams: :func:`render_svg` draws a registered diagram to a self-contained SVG;
-- examples: :func:`run_example` runs a script and captures what it shows;
-- tracking: :func:`log_run` logs a run to MLflow;
-- ideas made observable: :func:`simulate_cace` (Sculley et al. 2015, entanglement).
+- the bibliography: `load_bibliography`, `format_reference`;
+- diagrams: `render_svg` draws a registered diagram to a self-contained SVG;
+- examples: `run_example` runs a script and captures what it shows;
+- tracking: `log_run` logs a run to MLflow;
+- ideas made observable: `simulate_cace` (Sculley et al. 2015, entanglement).
 """
 
 import importlib

@@ -4,15 +4,15 @@
 module reads it with pybtex, checks it (fields per entry type, unique keys,
 DOI/URL/year syntax), and answers the rest of the library: entries by key,
 topic or course class, and BibTeX that parses back to the same entries.
-Formatting references (APA, IEEE) lives in :mod:`mlops_atlas.references`.
+Formatting references (APA, IEEE) lives in `mlops_atlas.references`.
 
 Every problem in a file is reported at once, each with file, line and key::
 
     bibliography/references.bib:12: sculley2015hidden: missing required field 'booktitle'
 
 What a field, key or topic may hold (and why) is in
-:mod:`mlops_atlas.bibliography_checks`: keys and topics follow
-:data:`~mlops_atlas.bibliography_checks.NAME_RULE` because they name files;
+`mlops_atlas.bibliography_checks`: keys and topics follow
+`mlops_atlas.bibliography_checks.NAME_RULE` because they name files;
 URLs, DOIs and access dates are checked strictly; markup, script links and
 Markdown links are refused. Loading is linear in the size of the file.
 """
@@ -369,8 +369,8 @@ def load_bibliography(path: Path | str = DEFAULT_BIB) -> Bibliography:
 def export_files(bibliography: Bibliography) -> dict[str, str]:
     """Every BibTeX download the site offers, by relative path.
 
-    Keys and topics are checked names (:data:`~mlops_atlas.bibliography_checks.NAME_RULE`);
-    writers still keep each path inside its folder (:func:`mlops_atlas.outputs.path_inside`).
+    Keys and topics are checked names (`mlops_atlas.bibliography_checks.NAME_RULE`);
+    writers still keep each path inside its folder (`mlops_atlas.outputs.path_inside`).
 
     Returns:
         ``references.bib`` (everything), ``entries/KEY.bib`` (one per entry),

@@ -1,9 +1,9 @@
 r"""What a ``.bib`` file must satisfy before anything renders it: plain rules on text.
 
-:mod:`mlops_atlas.bibliography` runs these rules when it loads a file. They
+`mlops_atlas.bibliography` runs these rules when it loads a file. They
 reject, with a message saying what to do:
 
-- keys and topics outside :data:`NAME_RULE` (both become file names:
+- keys and topics outside `NAME_RULE` (both become file names:
   ``downloads/entries/KEY.bib``, ``downloads/topics/TOPIC.bib``);
 - a ``url`` that is not a plain http(s) URL, a ``doi`` that is not a DOI, a
   ``urldate`` that is not a real ISO date;
@@ -11,11 +11,11 @@ reject, with a message saying what to do:
   Markdown link syntax, a LaTeX ``\url``/``\href`` to anything but http(s),
   or a control character, in any field or person name.
 
-Every renderer escapes fields as well (:mod:`mlops_atlas.references`): these
+Every renderer escapes fields as well (`mlops_atlas.references`): these
 checks tell the author early and by line; escaping keeps the site inert even so.
 
 Where entries and fields are in the text, and whether braces balance, is
-:mod:`mlops_atlas.bibliography_scan`.
+`mlops_atlas.bibliography_scan`.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ NAME_RULE = (
     "ASCII letters, digits, '_', '-' and '.', starting with a letter or digit, "
     "at most 100 characters"
 )
-""":data:`NAME_PATTERN` in words, for messages and documentation."""
+"""`NAME_PATTERN` in words, for messages and documentation."""
 
 DOI_PATTERN = re.compile(r"10\.[0-9]{4,9}/[-._;()/:A-Za-z0-9]+")
 """A DOI as Crossref recommends matching modern DOIs (no ``https://doi.org/`` prefix)."""
@@ -82,7 +82,7 @@ _CLASS_NUMBER = re.compile(r"[1-8]")
 
 
 def is_name(text: str) -> bool:
-    """True for a key or topic that may name a file (:data:`NAME_RULE`).
+    """True for a key or topic that may name a file (`NAME_RULE`).
 
     Examples:
         >>> is_name("sculley2015hidden"), is_name("../../bibliography/references")
@@ -92,7 +92,7 @@ def is_name(text: str) -> bool:
 
 
 def is_http_url(text: str) -> bool:
-    """True for a URL that may become a link (:data:`URL_PATTERN`).
+    """True for a URL that may become a link (`URL_PATTERN`).
 
     Examples:
         >>> is_http_url("https://example.org/a?b=1"), is_http_url('https://x.org/"><script>')
@@ -104,7 +104,7 @@ def is_http_url(text: str) -> bool:
 
 
 def is_doi(text: str) -> bool:
-    """True for a DOI (:data:`DOI_PATTERN`).
+    """True for a DOI (`DOI_PATTERN`).
 
     Examples:
         >>> is_doi("10.1145/3097983.3098021"), is_doi('10.1000/x"onmouseover="alert(1)')

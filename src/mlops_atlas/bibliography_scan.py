@@ -1,6 +1,6 @@
 """Single passes over a ``.bib`` file's text: where entries and fields are, and braces.
 
-pybtex parses the file; these scans tell :mod:`mlops_atlas.bibliography` what
+pybtex parses the file; these scans tell `mlops_atlas.bibliography` what
 pybtex does not keep or says in the wrong place: the line of each entry and
 field (for messages), keys used twice, and braces that do not balance (reported
 at the field whose brace is never closed, not at the next entry where a parser
@@ -149,7 +149,7 @@ def scan_entry(start: EntryStart, region: str) -> EntryScan:
 
 
 def scan_entries(text: str, starts: list[EntryStart]) -> dict[str, EntryScan]:
-    """:func:`scan_entry` for every ``@type{key,`` entry, by key (the first of a repeated key)."""
+    """`scan_entry` for every ``@type{key,`` entry, by key (the first of a repeated key)."""
     scans: dict[str, EntryScan] = {}
     for index, start in enumerate(starts):
         if start.key is None or not start.braced or start.key in scans:

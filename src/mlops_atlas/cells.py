@@ -3,13 +3,13 @@
 An example is a script whose ``# %%`` lines (at the start of a line) begin its
 cells, as in scikit-learn's gallery and in editors that run cells. This module
 
-- splits a script into its cells (:func:`split_cells`; the cells put together
+- splits a script into its cells (`split_cells`; the cells put together
   are the file, byte for byte);
 - runs a script cell by cell as ``__main__``, recording what each cell printed
   (Python's prints and its subprocesses' alike) and the figures it saved
-  (:func:`run_cells`, the command ``python -m mlops_atlas.cells``);
+  (`run_cells`, the command ``python -m mlops_atlas.cells``);
 - writes a Jupyter notebook from the cells and, when given, their outputs
-  (:func:`to_notebook`): the comment lines that open a cell become a Markdown
+  (`to_notebook`): the comment lines that open a cell become a Markdown
   cell, the rest a code cell.
 """
 
@@ -207,7 +207,7 @@ def save_namespace(namespace: Mapping[str, Any], path: Path) -> list[str]:
 
 
 def load_namespace(path: Path) -> dict[str, Any]:
-    """The values :func:`save_namespace` kept, those that load in this process.
+    """The values `save_namespace` kept, those that load in this process.
 
     A value of a class the script defined itself cannot load outside the run and
     is left out.
@@ -236,7 +236,7 @@ def to_notebook(
 
     Args:
         script_text: The example's source.
-        outputs: What each cell printed and saved (as :func:`run_cells` records), or
+        outputs: What each cell printed and saved (as `run_cells` records), or
             ``None`` for a notebook without outputs.
         figures: SVG text of each figure file named in ``outputs``, to embed.
 

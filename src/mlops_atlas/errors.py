@@ -1,12 +1,12 @@
 """One base class for every problem a user can fix: a readable line, never a traceback.
 
-Library modules raise subclasses of :class:`AtlasError` for bad input (a
+Library modules raise subclasses of `AtlasError` for bad input (a
 missing file, a malformed table, an unknown key). The command line and the
 site build catch ``AtlasError`` alone, print its message on one line and stop
 with a non-zero status; anything else is a bug and keeps its traceback.
 
-Scripts (the examples) get the same treatment from :func:`install_excepthook`,
-which importing :mod:`mlops_atlas` installs: an ``AtlasError`` nobody caught is
+Scripts (the examples) get the same treatment from `install_excepthook`,
+which importing `mlops_atlas` installs: an ``AtlasError`` nobody caught is
 printed as one line, and Ctrl-C as ``interrupted``; other errors keep Python's
 traceback.
 """

@@ -23,7 +23,7 @@ _BLOCK_START = re.compile(r"[-+=:!?~0-9]")
 
 
 def escape_markdown_inline(text: str) -> str:
-    """:func:`escape_markdown` for text in the middle of a line (no block-start escape).
+    """`escape_markdown` for text in the middle of a line (no block-start escape).
 
     Examples:
         >>> escape_markdown_inline("a *b* [c](d) <e>")

@@ -3,14 +3,14 @@
 Pages are written by people in English and Spanish (``NAME.md`` and its twin
 ``NAME.es.md``); everything the build adds to them (citation blocks, captions,
 download labels, the references list, the course map's labels) comes from
-:data:`WORDS`, in the language of the page it lands on.
+`WORDS`, in the language of the page it lands on.
 """
 
 from __future__ import annotations
 
 from typing import Literal
 
-__all__ = ["LANGUAGES", "WORDS", "Language", "language_of", "word"]
+__all__ = ["LANGUAGES", "TOPICS", "WORDS", "Language", "language_of", "topic_label", "word"]
 
 Language = Literal["en", "es"]
 
@@ -70,7 +70,7 @@ WORDS: dict[str, dict[str, str]] = {
     "or_clone": {"en": "Or clone the repository", "es": "O clone el repositorio"},
     "output": {"en": "Output", "es": "Salida"},
 }
-"""Each phrase the build writes, by key, in every language of :data:`LANGUAGES`."""
+"""Each phrase the build writes, by key, in every language of `LANGUAGES`."""
 
 
 def word(key: str, language: str, **values: str) -> str:
@@ -84,6 +84,49 @@ def word(key: str, language: str, **values: str) -> str:
     """
     phrases = WORDS[key]
     return phrases.get(language, phrases["en"]).format(**values)
+
+
+TOPICS: dict[str, dict[str, str]] = {
+    "architecture": {"en": "Architecture", "es": "Arquitectura"},
+    "assurance": {"en": "Assurance", "es": "Aseguramiento"},
+    "data-validation": {"en": "Data validation", "es": "Validación de datos"},
+    "deployment": {"en": "Deployment", "es": "Despliegue"},
+    "documentation": {"en": "Documentation", "es": "Documentación"},
+    "drift": {"en": "Drift", "es": "Deriva"},
+    "evaluation": {"en": "Evaluation", "es": "Evaluación"},
+    "experiment-tracking": {"en": "Experiment tracking", "es": "Seguimiento de experimentos"},
+    "fine-tuning": {"en": "Fine-tuning", "es": "Ajuste fino"},
+    "interview-study": {"en": "Interview studies", "es": "Estudios con entrevistas"},
+    "llmops": {"en": "LLMOps", "es": "LLMOps"},
+    "maturity": {"en": "Maturity", "es": "Madurez"},
+    "mlops": {"en": "MLOps", "es": "MLOps"},
+    "monitoring": {"en": "Monitoring", "es": "Monitoreo"},
+    "pipelines": {"en": "Pipelines", "es": "Pipelines"},
+    "platform": {"en": "Platforms", "es": "Plataformas"},
+    "retrieval": {"en": "Retrieval", "es": "Recuperación"},
+    "technical-debt": {"en": "Technical debt", "es": "Deuda técnica"},
+    "testing": {"en": "Testing", "es": "Pruebas"},
+}
+"""Labels of the bibliography's topics (its ``keywords``), by topic and language."""
+
+
+def topic_label(topic: str, language: str) -> str:
+    """A bibliography topic as a heading in ``language``; unknown topics are spelled out.
+
+    Examples:
+        >>> topic_label("mlops", "en"), topic_label("data-validation", "es")
+        ('MLOps', 'Validación de datos')
+        >>> topic_label("feature-stores", "en")
+        'Feature stores'
+    """
+    if topic in TOPICS:
+        return word_in(TOPICS[topic], language)
+    return topic.replace("-", " ").capitalize()
+
+
+def word_in(phrases: dict[str, str], language: str) -> str:
+    """``phrases[language]``, else the English phrase."""
+    return phrases.get(language, phrases["en"])
 
 
 def language_of(page: str) -> Language:

@@ -95,7 +95,7 @@ def save_figure(figure: Figure, folder: Path, name: str) -> Path:
 
     Args:
         figure: The matplotlib figure.
-        folder: Where to write (usually :func:`output_dir`).
+        folder: Where to write (usually `output_dir`).
         name: File name without extension; pages show figures sorted by name.
 
     Returns:
@@ -110,7 +110,7 @@ def save_figure(figure: Figure, folder: Path, name: str) -> Path:
 
 
 _READABLE = 0o644
-"""Mode of a new file written by :func:`write_atomically`: what ``open()`` gives by default."""
+"""Mode of a new file written by `write_atomically`: what ``open()`` gives by default."""
 
 
 def write_atomically(path: Path, text: str) -> Path:

@@ -8,10 +8,10 @@ by braces, as BibTeX styles do.
 Field text is never trusted as markup. HTML output escapes it; Markdown output
 (fed to Python-Markdown, which passes raw HTML and link syntax through) turns
 every character that HTML or Markdown would read as syntax into a character
-reference (:func:`~mlops_atlas.escaping.escape_markdown`), so it shows as the same text. Links are
+reference (`mlops_atlas.escaping.escape_markdown`), so it shows as the same text. Links are
 made only from an http(s) URL or a DOI that passes
-:func:`~mlops_atlas.bibliography_checks.is_http_url` /
-:func:`~mlops_atlas.bibliography_checks.is_doi`; anything else is shown as text.
+`mlops_atlas.bibliography_checks.is_http_url` /
+`mlops_atlas.bibliography_checks.is_doi`; anything else is shown as text.
 A malformed access date is shown as written, never a crash.
 """
 
@@ -106,7 +106,7 @@ def author_year(reference: Reference, output: Output = "text") -> str:
     Args:
         reference: The entry.
         output: ``"text"``, or ``"markdown"``/``"html"`` to escape names for that
-            output (:func:`escape`): pass it wherever the label lands in a page.
+            output (`escape`): pass it wherever the label lands in a page.
 
     Examples:
         >>> ref = Reference("k", "article", {"year": "2022", "title": "T"},
@@ -311,7 +311,7 @@ def _long_date(iso: str, *, short: bool = False) -> str:
     """``2026-11-22`` as ``November 22, 2026`` (``Nov. 22, 2026`` when short).
 
     Text that is not a real ISO date is returned as written (loading refuses it;
-    a hand-made :class:`~mlops_atlas.bibliography.Reference` must not crash a page).
+    a hand-made `mlops_atlas.bibliography.Reference` must not crash a page).
 
     Examples:
         >>> _long_date("2026-11-22"), _long_date("2026-11-22", short=True)
@@ -351,7 +351,7 @@ def format_reference(reference: Reference, style: Style = "apa", output: Output 
         reference: The entry to format.
         style: ``"apa"`` (APA 7) or ``"ieee"``.
         output: ``"text"``, ``"markdown"`` (field text escaped with
-            :func:`~mlops_atlas.escaping.escape_markdown`,
+            `mlops_atlas.escaping.escape_markdown`,
             italics with ``*``, links in ``<>``) or ``"html"`` (escaped, ``<em>`` and ``<a>``).
             Only http(s) URLs and DOIs that pass the bibliography's checks become links.
 

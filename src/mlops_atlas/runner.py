@@ -85,7 +85,7 @@ class ExampleRun:
         figures: Its figure files (SVG), sorted by name.
         downloads: Files it wrote for the reader to take away (``*.yaml``), sorted by name.
         cells: What each of its ``# %%`` cells printed and drew, in order
-            (see :mod:`mlops_atlas.cells`).
+            (see `mlops_atlas.cells`).
         folder: The cached run's folder.
         seconds: How long the run took (wall clock), when it ran.
     """

@@ -4,10 +4,10 @@
 (a "billion laughs") still describes billions of values: PyYAML shares the
 aliased objects, so loading is cheap, and the blow-up comes later, in whatever
 walks the data. A file that is not UTF-8 raises a bare ``UnicodeDecodeError``.
-:func:`load_yaml_file` reads at most ``max_bytes``, measures the size of the
+`load_yaml_file` reads at most ``max_bytes``, measures the size of the
 document with every alias expanded (in time linear in the file) and refuses
 one larger than ``max_nodes``, and reports every problem as one
-:class:`YamlFileError` naming the file and line.
+`YamlFileError` naming the file and line.
 """
 
 from __future__ import annotations

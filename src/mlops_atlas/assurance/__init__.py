@@ -5,13 +5,13 @@ over a labelled dataset and a classifier, returning pass, fail or not applicable
 with its evidence (the number measured, the bound, what to do). The desiderata no
 program can judge are listed as such, with the reason, instead of a made-up score.
 
-- :mod:`~mlops_atlas.assurance.desiderata`: the four stages and their desiderata.
-- :mod:`~mlops_atlas.assurance.data`: reading a CSV, preparing columns, the reference model.
-- :mod:`~mlops_atlas.assurance.data_checks`: relevant, complete, balanced, accurate.
-- :mod:`~mlops_atlas.assurance.model_checks`: performant, robust, interpretable,
+- `mlops_atlas.assurance.desiderata`: the four stages and their desiderata.
+- `mlops_atlas.assurance.data`: reading a CSV, preparing columns, the reference model.
+- `mlops_atlas.assurance.data_checks`: relevant, complete, balanced, accurate.
+- `mlops_atlas.assurance.model_checks`: performant, robust, interpretable,
   contextually relevant, fit-for-purpose, tolerable.
-- :mod:`~mlops_atlas.assurance.report`: :func:`assure` and the report it returns.
-- :mod:`~mlops_atlas.assurance.synthetic`: a seeded world to plant problems in.
+- `mlops_atlas.assurance.report`: `assure` and the report it returns.
+- `mlops_atlas.assurance.synthetic`: a seeded world to plant problems in.
 """
 
 from mlops_atlas.assurance.data import (

@@ -1,7 +1,7 @@
 """The data an assurance report looks at: a labelled table, its features, a reference model.
 
-:func:`read_table` reads a user's CSV and turns every way it can be unusable
-into one readable line; :func:`prepare` checks that a column can serve as a
+`read_table` reads a user's CSV and turns every way it can be unusable
+into one readable line; `prepare` checks that a column can serve as a
 classification target and sorts the other columns into numeric features,
 categorical features and columns left out (with the reason).
 """

@@ -7,7 +7,7 @@ holds that catalogue once: the checks, the report and the lifecycle diagram all
 read it. The one-line meanings are this site's paraphrases, not quotations.
 
 Each desideratum is either checked by named programs in
-:mod:`mlops_atlas.assurance` or marked ``checkable=False`` with the reason a
+`mlops_atlas.assurance` or marked ``checkable=False`` with the reason a
 program cannot judge it from a dataset and a model.
 """
 

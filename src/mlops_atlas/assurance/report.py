@@ -212,8 +212,8 @@ def assure(
         operational: Inputs seen (or expected) in operation; checks that compare with
             operation are not applicable without it.
         model: An unfitted scikit-learn classifier taking the feature columns; None
-            fits :func:`~mlops_atlas.assurance.data.reference_model`.
-        thresholds: The bounds (defaults: :class:`Thresholds`).
+            fits `mlops_atlas.assurance.data.reference_model`.
+        thresholds: The bounds (defaults: `Thresholds`).
         seed: Seed of the split, the model and every random draw.
         checks: Names of the checks to run (default: all, and the uncheckable
             desiderata are listed too).
@@ -224,7 +224,7 @@ def assure(
         The report.
 
     Raises:
-        AssuranceInputError: The data cannot be assured (see :func:`prepare`).
+        AssuranceInputError: The data cannot be assured (see `prepare`).
         KeyError: An unknown check name.
 
     Examples:

@@ -134,7 +134,7 @@ class Context:
         operational: Features of an operational sample, or None.
         thresholds: The bounds.
         seed: Seed for the split, the model and every random draw.
-        model: An unfitted classifier; None means :func:`reference_model`.
+        model: An unfitted classifier; None means `reference_model`.
         test_size: Share of the data held out for testing.
         folds: Folds of the cross-validation that estimates label noise.
     """

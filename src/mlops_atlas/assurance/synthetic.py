@@ -1,6 +1,6 @@
 """A seeded world of machines whose failures follow known rules, for planting data problems.
 
-:class:`MachineWorld` draws machines (temperature, vibration, load, site, a gauge
+`MachineWorld` draws machines (temperature, vibration, load, site, a gauge
 reading) and whether each fails. Because the rules are known, so is every row's
 true label: an example can plant a problem (a missing range, a rare site, noisy
 labels, a brittle feature), watch a check find it, fix it and check again.
@@ -30,7 +30,7 @@ class MachineWorld:
 
     Args:
         seed: Seed of every draw.
-        site_shares: Share of each site in :data:`SITES` order.
+        site_shares: Share of each site in `SITES` order.
     """
 
     def __init__(self, seed: int = 0, site_shares: tuple[float, ...] = (0.25, 0.25, 0.25, 0.25)):

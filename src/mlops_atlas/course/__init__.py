@@ -1,10 +1,10 @@
 """The course map: both courses' classes, topics and skills, mapped to the site.
 
 The structure lives in one data file, ``courses.yaml`` beside this module, with
-the topic strings exactly as the course documents write them. :func:`load_courses`
-reads it; :func:`check_courses` lists every name it uses that does not exist
+the topic strings exactly as the course documents write them. `load_courses`
+reads it; `check_courses` lists every name it uses that does not exist
 (reading, example, diagram) and every disagreement with the bibliography's
-``uba-classes`` fields; :func:`course_map_markdown` renders the map in English
+``uba-classes`` fields; `course_map_markdown` renders the map in English
 or Spanish.
 """
 

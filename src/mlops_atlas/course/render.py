@@ -73,7 +73,10 @@ def _coverage(
         )
     if topic.diagrams:
         lines.append(
-            f"**{words['diagrams']}:** " + ", ".join(f"`{name}`" for name in topic.diagrams)
+            f"**{words['diagrams']}:** "
+            + ", ".join(
+                f"[`{name}`]({link('architecture/index.md')}#{name})" for name in topic.diagrams
+            )
         )
     if topic.tools:
         lines.append(f"**{words['tools']}:** " + ", ".join(topic.tools))

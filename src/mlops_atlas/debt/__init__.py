@@ -1,11 +1,11 @@
 """Technical debt in ML systems (Sculley et al. 2015), made observable.
 
-- :mod:`mlops_atlas.debt.cace`: entanglement, "Changing Anything Changes Everything" (§2).
-- :mod:`mlops_atlas.debt.cascade`: correction cascades (§2).
-- :mod:`mlops_atlas.debt.underutilized`: legacy, bundled, ε- and correlated features (§3).
-- :mod:`mlops_atlas.debt.feedback`: direct and hidden feedback loops (§4).
-- :mod:`mlops_atlas.debt.thresholds`: fixed thresholds and prediction bias (§7).
-- :mod:`mlops_atlas.debt.scanner`: a static scanner for the debt a repository's code shows
+- `mlops_atlas.debt.cace`: entanglement, "Changing Anything Changes Everything" (§2).
+- `mlops_atlas.debt.cascade`: correction cascades (§2).
+- `mlops_atlas.debt.underutilized`: legacy, bundled, ε- and correlated features (§3).
+- `mlops_atlas.debt.feedback`: direct and hidden feedback loops (§4).
+- `mlops_atlas.debt.thresholds`: fixed thresholds and prediction bias (§7).
+- `mlops_atlas.debt.scanner`: a static scanner for the debt a repository's code shows
   (§2, §3, §5-§8), behind ``mlops-atlas debt scan``.
 """
 

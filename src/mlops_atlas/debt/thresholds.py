@@ -59,7 +59,7 @@ def decision_cost(scores: np.ndarray, labels: np.ndarray, threshold: float) -> f
 
 
 def best_threshold(scores: np.ndarray, labels: np.ndarray) -> float:
-    """The threshold on a grid of 0.01 steps that minimises :func:`decision_cost` on this data."""
+    """The threshold on a grid of 0.01 steps that minimises `decision_cost` on this data."""
     grid = np.round(np.arange(0.01, 1.0, 0.01), 2)
     costs = [decision_cost(scores, labels, threshold) for threshold in grid]
     return float(grid[int(np.argmin(costs))])

@@ -1,12 +1,12 @@
 """Deployment as Shankar et al. (2022) and Huyen (2022, ch. 9) describe it, on MLflow's registry.
 
-- :mod:`~mlops_atlas.deployment.registry`: register versions, move the ``champion`` and
+- `mlops_atlas.deployment.registry`: register versions, move the ``champion`` and
   ``challenger`` aliases, record each decision as tags.
-- :mod:`~mlops_atlas.deployment.staged`: shadow, canary, promotion or automatic rollback.
-- :mod:`~mlops_atlas.deployment.environments`: one pipeline configured for development,
+- `mlops_atlas.deployment.staged`: shadow, canary, promotion or automatic rollback.
+- `mlops_atlas.deployment.environments`: one pipeline configured for development,
   test and production (a YAML file);
-- :mod:`~mlops_atlas.deployment.promotion`: promotion between them, gated by checks.
-- :mod:`~mlops_atlas.deployment.simulation`: the small lending world the examples use.
+- `mlops_atlas.deployment.promotion`: promotion between them, gated by checks.
+- `mlops_atlas.deployment.simulation`: the small lending world the examples use.
 """
 
 from mlops_atlas.deployment.environments import (

@@ -8,7 +8,7 @@ version deployed there; promotion copies a version from one environment's
 registered model to the next (MLflow's ``copy_model_version``) only when every
 check of the next environment passes. The checks are the project's earlier
 gates: TFX-style schema validation and per-slice blessing
-(:mod:`mlops_atlas.validation`), a baseline check, and a smoke test that loads
+(`mlops_atlas.validation`), a baseline check, and a smoke test that loads
 the model from the registry and serves a batch.
 
 This is the "promote the model" pattern; MLflow's documentation recommends, for

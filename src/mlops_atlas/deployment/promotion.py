@@ -1,6 +1,6 @@
 """Promotion between environments: train in development, then deploy only through the gates.
 
-:func:`run_pipeline` takes one change of the pipeline (its configuration) from
+`run_pipeline` takes one change of the pipeline (its configuration) from
 the first environment to the last. Each environment has its own registered
 model; a version enters an environment only if every check the environment
 requires passes on that environment's data, and it gets the environment's
@@ -136,7 +136,7 @@ class _Evidence:
 def _check(
     name: str, model: Any, data: pd.DataFrame, config: PipelineConfig, env: Environment, evidence
 ) -> CheckResult:
-    """Run one check of :data:`~mlops_atlas.deployment.environments.CHECKS`."""
+    """Run one check of `mlops_atlas.deployment.environments.CHECKS`."""
     from mlops_atlas.validation import bless, compute_statistics, slice_metrics, validate_statistics
 
     truth = data[config.label].to_numpy()

@@ -7,7 +7,7 @@ fractions of live traffic (a *canary*), then everyone. Versioning (§4.2, §4.5.
 makes the way back cheap: the previous version stays registered.
 
 This module runs those stages against the MLflow Model Registry
-(:mod:`mlops_atlas.deployment.registry`): the candidate gets the ``challenger``
+(`mlops_atlas.deployment.registry`): the candidate gets the ``challenger``
 alias; shadow and canary load ``champion`` and ``challenger`` by alias, as a
 serving system would; the canary is stopped at the first step whose live metric
 falls below the guardrail (an SLO, §4.5.6), and the challenger alias is removed;

@@ -1,7 +1,7 @@
 """Architecture diagrams as code, drawn with the ``diagrams`` package.
 
-Each diagram is a function registered with :func:`register`; the site asks
-:func:`render_svg` for a self-contained SVG (icons embedded), cached by the
+Each diagram is a function registered with `register`; the site asks
+`render_svg` for a self-contained SVG (icons embedded), cached by the
 diagram's code. One module per reading holds that reading's diagrams; a new
 module in this package is picked up without being listed anywhere.
 """

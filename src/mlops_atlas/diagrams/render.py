@@ -3,7 +3,7 @@
 The ``diagrams`` package draws with Graphviz and writes the absolute paths of
 its icon PNGs into the SVG (``<image xlink:href="/…/site-packages/…png">``).
 Such an SVG shows no icons anywhere but on the machine that drew it, so
-:func:`embed_images` replaces every such reference by a ``data:`` URI.
+`embed_images` replaces every such reference by a ``data:`` URI.
 """
 
 from __future__ import annotations
@@ -64,6 +64,15 @@ class DiagramSpec:
     reading: str
     draw: Callable[[str], None]
     title_es: str = ""
+
+    def heading(self, language: str = "en") -> str:
+        """A short name for headings and lists, in ``language``."""
+        from mlops_atlas.diagrams.headings import HEADINGS
+
+        if self.name in HEADINGS:
+            english, spanish = HEADINGS[self.name]
+            return spanish if language == "es" else english
+        return re.split(r"[:;(]", self.caption(language), maxsplit=1)[0].strip()
 
     def caption(self, language: str = "en") -> str:
         """The caption in a language: the Spanish one when asked for and written, else English."""

@@ -7,11 +7,11 @@ through a regression gate.
 No language model is involved: retrieval is TF-IDF and the "generation" fills a template with
 retrieved text, so the loop (version, evaluate, gate, deploy) runs on a laptop with no key.
 
-- :mod:`~mlops_atlas.llmops.corpus`: reading pages as passages.
-- :mod:`~mlops_atlas.llmops.retrieval`: TF-IDF retrieval and template answers.
-- :mod:`~mlops_atlas.llmops.scorers`: hit@k, groundedness, answer similarity.
-- :mod:`~mlops_atlas.llmops.registry`: templates in the prompt registry; the production alias.
-- :mod:`~mlops_atlas.llmops.evaluation`: ``mlflow.genai.evaluate`` runs and the regression gate.
+- `mlops_atlas.llmops.corpus`: reading pages as passages.
+- `mlops_atlas.llmops.retrieval`: TF-IDF retrieval and template answers.
+- `mlops_atlas.llmops.scorers`: hit@k, groundedness, answer similarity.
+- `mlops_atlas.llmops.registry`: templates in the prompt registry; the production alias.
+- `mlops_atlas.llmops.evaluation`: ``mlflow.genai.evaluate`` runs and the regression gate.
 """
 
 from mlops_atlas.llmops.corpus import CorpusError, Passage, load_passages, split_sentences

@@ -1,6 +1,6 @@
 """The text a question-answering system retrieves from: this site's reading pages, as passages.
 
-A reading page is Markdown with front matter and shortcodes; :func:`load_passages`
+A reading page is Markdown with front matter and shortcodes; `load_passages`
 strips both, keeps the prose, and cuts it into passages (paragraphs, list items,
 tables), each remembering its page and the heading it sits under.
 """

@@ -1,8 +1,8 @@
 """Evaluate a template with ``mlflow.genai.evaluate`` and code scorers; gate its promotion.
 
-:func:`evaluate_template` answers every question of an evaluation set with one
+`evaluate_template` answers every question of an evaluation set with one
 template version and logs the run (per-question scores as assessments on traces,
-means as metrics). :func:`regression_gate` compares a candidate's metrics with
+means as metrics). `regression_gate` compares a candidate's metrics with
 production's and promotes only a candidate that is not worse on any of them.
 """
 

@@ -1,7 +1,7 @@
 """Retrieval and answers: TF-IDF over the passages, answers made by filling a template.
 
-There is no language model here. :class:`Retriever` ranks passages by TF-IDF cosine
-similarity (scikit-learn); :class:`PassageQA` fills a prompt template with what was
+There is no language model here. `Retriever` ranks passages by TF-IDF cosine
+similarity (scikit-learn); `PassageQA` fills a prompt template with what was
 retrieved (the top passage, the sentences closest to the question, the source).
 The template is the part a team versions, evaluates and promotes.
 """

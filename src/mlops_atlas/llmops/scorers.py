@@ -3,7 +3,7 @@
 Did retrieval find the expected passage, is every sentence of the answer in what
 was retrieved, how close is the answer to the reference answer?
 
-Each scorer is a plain function (tested on its own) and, through :func:`mlflow_scorers`,
+Each scorer is a plain function (tested on its own) and, through `mlflow_scorers`,
 an MLflow GenAI scorer that ``mlflow.genai.evaluate`` runs with no model and no key.
 """
 

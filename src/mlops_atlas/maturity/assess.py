@@ -60,7 +60,7 @@ class Gap:
 
 @dataclass
 class Assessment:
-    """The result of :func:`assess`.
+    """The result of `assess`.
 
     Attributes:
         team: The team's name from the answers file.
@@ -171,7 +171,7 @@ def parse_answers(
 
 
 def load_answers(path: Path | str, models: Models | None = None) -> tuple[str, dict[str, str]]:
-    """Read and check an answers file (see :func:`parse_answers`).
+    """Read and check an answers file (see `parse_answers`).
 
     Raises:
         AnswersError: Missing or unreadable file, invalid YAML, unknown id or bad value.
@@ -209,7 +209,7 @@ def assess(
     """Assess one team.
 
     Args:
-        answers: Checked answers by question id (from :func:`load_answers`).
+        answers: Checked answers by question id (from `load_answers`).
         team: The team's name.
         detected: Answers shown by repository files; the team's own answers take precedence.
         models: The models (default: the packaged ones).

@@ -81,7 +81,7 @@ def render(
     """An assessment as ``table`` (plain text), ``markdown`` or ``json``.
 
     Args:
-        assessment: The result of :func:`~mlops_atlas.maturity.assess.assess`.
+        assessment: The result of `mlops_atlas.maturity.assess.assess`.
         fmt: ``"table"``, ``"markdown"`` or ``"json"``.
         top: How many gaps to show (all of them in JSON).
         models: The models (default: the packaged ones).

@@ -1,11 +1,11 @@
 """Data distribution shifts and the monitors that catch them (Huyen 2022, ch. 8).
 
-- :mod:`~mlops_atlas.monitoring.shifts`: one task, and covariate shift, label (prior)
+- `mlops_atlas.monitoring.shifts`: one task, and covariate shift, label (prior)
   shift and concept drift applied to it.
-- :mod:`~mlops_atlas.monitoring.monitors`: input drift (with the
-  :mod:`mlops_atlas.validation` comparators), prediction drift, and performance on
+- `mlops_atlas.monitoring.monitors`: input drift (with the
+  `mlops_atlas.validation` comparators), prediction drift, and performance on
   labels that arrive late.
-- :mod:`~mlops_atlas.monitoring.stream`: the monitors side by side over shifting streams.
+- `mlops_atlas.monitoring.stream`: the monitors side by side over shifting streams.
 """
 
 from mlops_atlas.monitoring.monitors import (

@@ -1,18 +1,18 @@
 """Three monitors a deployed classifier can run, each watching a different factor (Huyen 2022, ch. 8).
 
-- :func:`input_drift` watches the features, ``P(X)``: each column of a batch
+- `input_drift` watches the features, ``P(X)``: each column of a batch
   against the training data, with this project's TFDV-style comparators
   (Jensen-Shannon divergence for numbers, L-infinity distance for categories).
-- :func:`prediction_drift` watches the model's outputs, ``P(Ŷ)``: the histogram of
+- `prediction_drift` watches the model's outputs, ``P(Ŷ)``: the histogram of
   predicted probabilities against the one on reference data. It needs no label.
-- :func:`performance_drop` watches what matters, accuracy, but only on labels
+- `performance_drop` watches what matters, accuracy, but only on labels
   that have arrived; natural labels come late, so it always looks at the past.
 
 No one of them sees everything: outputs are a function of inputs, so when only
 ``P(Y | X)`` changes, neither inputs nor outputs move and only labels tell.
 
 Two samples of the same world never read exactly zero on a drift comparator
-(sampling noise, approximate histograms), so :func:`calibrate_thresholds` sets
+(sampling noise, approximate histograms), so `calibrate_thresholds` sets
 each alarm level from readings taken when nothing had shifted.
 """
 
@@ -148,8 +148,8 @@ def input_drift(
     Args:
         reference: Statistics of the training data.
         batch: The batch to check.
-        thresholds: Alarm level per column (see :func:`calibrate_thresholds`); a column
-            without one gets :data:`NUMERIC_THRESHOLD` or :data:`CATEGORICAL_THRESHOLD`.
+        thresholds: Alarm level per column (see `calibrate_thresholds`); a column
+            without one gets `NUMERIC_THRESHOLD` or `CATEGORICAL_THRESHOLD`.
 
     Returns:
         The column whose value is largest relative to its level, and whether any

@@ -35,7 +35,7 @@ __all__ = [
 ]
 
 SHIFTS = ("none", "covariate", "label", "concept")
-"""The shifts :func:`sample_conversions` can apply."""
+"""The shifts `sample_conversions` can apply."""
 
 FEATURES = ("income", "engagement", "channel")
 """Input columns."""
@@ -79,7 +79,7 @@ def conversion_probability(frame: pd.DataFrame, *, drifted: bool = False) -> np.
     so a highly engaged user is now *less* likely to convert.
 
     Args:
-        frame: Rows with the columns of :data:`FEATURES`.
+        frame: Rows with the columns of `FEATURES`.
         drifted: Use the drifted concept instead of the original one.
 
     Returns:
@@ -135,26 +135,26 @@ def sample_conversions(rows: int, rng: np.random.Generator, *, shift: str = "non
 
     - ``"none"``: the world the model was trained in.
     - ``"covariate"``: a campaign brings richer, less engaged users through ads:
-      incomes rise and engagement falls by :data:`CAMPAIGN_MOVE`, and half of the
+      incomes rise and engagement falls by `CAMPAIGN_MOVE`, and half of the
       organic users arrive through ads instead; each user then converts with the
       *same* probability as before, given their features. (The move runs along the
       boundary between the classes, so the model's scores do not change: see
-      :func:`conversion_probability`.)
-    - ``"label"``: the share of converters rises from :data:`PRIOR` to
-      :data:`SHIFTED_PRIOR`; converters and non-converters look as before.
+      `conversion_probability`.)
+    - ``"label"``: the share of converters rises from `PRIOR` to
+      `SHIFTED_PRIOR`; converters and non-converters look as before.
     - ``"concept"``: the same users as before, but the chance of converting given
-      their features changes (:func:`conversion_probability` with ``drifted=True``).
+      their features changes (`conversion_probability` with ``drifted=True``).
 
     Args:
         rows: How many users.
         rng: The random generator (the caller seeds it).
-        shift: One of :data:`SHIFTS`.
+        shift: One of `SHIFTS`.
 
     Returns:
-        A frame with the columns of :data:`FEATURES` and :data:`LABEL`.
+        A frame with the columns of `FEATURES` and `LABEL`.
 
     Raises:
-        ShiftError: ``shift`` is not one of :data:`SHIFTS`.
+        ShiftError: ``shift`` is not one of `SHIFTS`.
 
     Examples:
         >>> frame = sample_conversions(20_000, np.random.default_rng(0), shift="label")

@@ -1,12 +1,12 @@
 """Kubeflow Pipelines, the course's way, and a TFX-shaped pipeline built with it.
 
-- :mod:`~mlops_atlas.pipelines.local`: compile a pipeline to Kubeflow's IR YAML, run it
+- `mlops_atlas.pipelines.local`: compile a pipeline to Kubeflow's IR YAML, run it
   with ``kfp.local`` (no cluster, no Docker), read its DAG.
-- :mod:`~mlops_atlas.pipelines.tfx`: ExampleGen → StatisticsGen → SchemaGen →
+- `mlops_atlas.pipelines.tfx`: ExampleGen → StatisticsGen → SchemaGen →
   ExampleValidator → Transform → Trainer → Evaluator → Pusher as kfp components.
-- :mod:`~mlops_atlas.pipelines.data_steps` and :mod:`~mlops_atlas.pipelines.model_steps`:
+- `mlops_atlas.pipelines.data_steps` and `mlops_atlas.pipelines.model_steps`:
   the work each of those components does, as plain functions.
-- :mod:`~mlops_atlas.pipelines.graph`: a compiled pipeline's graph, read from its IR
+- `mlops_atlas.pipelines.graph`: a compiled pipeline's graph, read from its IR
   YAML and drawn.
 """
 

@@ -1,10 +1,10 @@
 """The data half of a TFX-shaped pipeline: ExampleGen to Transform, as plain functions.
 
 Each function does the work of one TFX component on files, so a Kubeflow
-component (:mod:`mlops_atlas.pipelines.tfx`) is a thin wrapper that hands it
+component (`mlops_atlas.pipelines.tfx`) is a thin wrapper that hands it
 its artifact paths. Artifacts are folders laid out as TFX lays them out, one
 sub-folder per split (``Split-train``, ``Split-eval``). Statistics, schema and
-anomalies come from :mod:`mlops_atlas.validation` (TFDV's semantics); nothing
+anomalies come from `mlops_atlas.validation` (TFDV's semantics); nothing
 here imports TensorFlow.
 
 The data are scikit-learn's bundled diabetes table (442 patients, no
@@ -98,13 +98,13 @@ def generate_examples(
 
     The split is a seeded shuffle, 2:1 by default as TFX's hash buckets split.
     ``plant_anomaly`` damages the eval split (think of it as the newest span of
-    data) in one of the ways of :data:`PLANTED_ANOMALIES`.
+    data) in one of the ways of `PLANTED_ANOMALIES`.
 
     Args:
         folder: The Examples artifact's folder (created).
         seed: Seed of the shuffle.
         eval_fraction: Share of rows in the eval split.
-        plant_anomaly: ``""`` for clean data, or a key of :data:`PLANTED_ANOMALIES`.
+        plant_anomaly: ``""`` for clean data, or a key of `PLANTED_ANOMALIES`.
 
     Returns:
         Rows per split.
@@ -139,7 +139,7 @@ def generate_examples(
 
 
 def load_split(folder: Path, split: str) -> pd.DataFrame:
-    """Read one split of an Examples artifact written by :func:`generate_examples`.
+    """Read one split of an Examples artifact written by `generate_examples`.
 
     Raises:
         PipelineInputError: The artifact has no such split.
@@ -162,7 +162,7 @@ def generate_statistics(examples: Path, folder: Path) -> dict[str, DatasetStatis
 
 
 def load_statistics(folder: Path, split: str) -> DatasetStatistics:
-    """Read the statistics of one split written by :func:`generate_statistics`."""
+    """Read the statistics of one split written by `generate_statistics`."""
     path = Path(folder) / f"Split-{split}" / "statistics.json"
     if not path.is_file():
         raise PipelineInputError(f"{folder}: no statistics for split {split!r} ({path})")

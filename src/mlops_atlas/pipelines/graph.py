@@ -117,7 +117,7 @@ def read_pipeline_graph(path: Path) -> PipelineGraph:
     """Read tasks, conditions and artifact edges from a compiled pipeline.
 
     Args:
-        path: The IR YAML written by ``kfp.compiler`` (or :func:`compile_pipeline`).
+        path: The IR YAML written by ``kfp.compiler`` (or `compile_pipeline`).
 
     Returns:
         The pipeline's graph.

@@ -78,7 +78,7 @@ def train_model(
     """Trainer: fit a small Keras network on the train split; save it in MLflow's format.
 
     Args:
-        examples: The Examples artifact (:func:`~mlops_atlas.pipelines.data_steps.generate_examples`).
+        examples: The Examples artifact (`mlops_atlas.pipelines.data_steps.generate_examples`).
         transform_graph: ``transform_graph.json`` from the Transform step.
         model_dir: Where to save the model (must not exist yet).
         seed: Seed of the weights and of the batches (TensorFlow runs deterministically).
@@ -185,7 +185,7 @@ class Evaluation:
 
     @classmethod
     def from_json(cls, text: str) -> Evaluation:
-        """Read an evaluation written by :meth:`to_json`."""
+        """Read an evaluation written by `to_json`."""
         return cls(**json.loads(text))
 
 
@@ -201,13 +201,13 @@ def evaluate_model(
 
     Args:
         examples: The Examples artifact; the eval split is used.
-        model_dir: The candidate saved by :func:`train_model`.
+        model_dir: The candidate saved by `train_model`.
         model_name: The registered model whose ``champion`` is the baseline.
         tolerance: Accuracy a slice may lose against the champion (strictly less than this).
         tracking_uri: MLflow tracking URI holding the registry.
 
     Returns:
-        The evaluation, with the verdict of :func:`~mlops_atlas.validation.bless`.
+        The evaluation, with the verdict of `mlops_atlas.validation.bless`.
     """
     quiet_tensorflow()
     import mlflow

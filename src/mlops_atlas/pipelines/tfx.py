@@ -10,11 +10,11 @@ conditions: the model half runs only when ExampleValidator blesses every split
 runs only when the Evaluator blesses the model.
 
 Each component is a thin wrapper: it imports the step it runs from
-:mod:`mlops_atlas.pipelines.data_steps` or :mod:`mlops_atlas.pipelines.model_steps`
+`mlops_atlas.pipelines.data_steps` or `mlops_atlas.pipelines.model_steps`
 and hands it its artifact paths. On a cluster every component runs in
-:data:`PIPELINE_IMAGE`, an image with this package installed with its
+`PIPELINE_IMAGE`, an image with this package installed with its
 ``tensorflow`` extra; here ``kfp.local`` runs each one in a subprocess of this
-environment (:func:`~mlops_atlas.pipelines.local.run_locally`).
+environment (`mlops_atlas.pipelines.local.run_locally`).
 
 No ``from __future__ import annotations`` here: kfp reads the components'
 annotations as types, not strings.
@@ -64,7 +64,7 @@ COMPONENT_TASKS = (
     "evaluator",
     "pusher",
 )
-"""The tasks of :func:`tfx_pipeline`, in the order data flows through them."""
+"""The tasks of `tfx_pipeline`, in the order data flows through them."""
 
 _COMPONENT = {"base_image": PIPELINE_IMAGE, "install_kfp_package": False}
 
@@ -257,7 +257,7 @@ def tfx_pipeline(
 
 @dataclass(frozen=True)
 class TfxRun:
-    """What one local run of :func:`tfx_pipeline` did, read back from its artifacts.
+    """What one local run of `tfx_pipeline` did, read back from its artifacts.
 
     Attributes:
         tasks: The tasks that ran, in pipeline order.
@@ -348,7 +348,7 @@ def tracking_uri_for_tasks() -> str:
 
 
 def run_tfx_pipeline(pipeline_root: Path, arguments: Mapping[str, Any]) -> TfxRun:
-    """Run :func:`tfx_pipeline` locally and read back what it did.
+    """Run `tfx_pipeline` locally and read back what it did.
 
     Args:
         pipeline_root: Folder for this run's artifacts (a run folder is made inside).

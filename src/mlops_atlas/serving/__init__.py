@@ -1,15 +1,15 @@
 """Serving a model, measured (UBA clase 4; TC5044 scalability, security and compliance).
 
-- :mod:`~mlops_atlas.serving.model`: synthetic customers, a scikit-learn pipeline logged to
+- `mlops_atlas.serving.model`: synthetic customers, a scikit-learn pipeline logged to
   MLflow with its signature, and its provenance (run id, data and model hashes);
-- :mod:`~mlops_atlas.serving.app`: the FastAPI service (liveness, readiness, validation
+- `mlops_atlas.serving.app`: the FastAPI service (liveness, readiness, validation
   against the signature, one-line 4xx reasons), self-contained so the image runs this file;
-- :mod:`~mlops_atlas.serving.server`: the service as a uvicorn process on loopback, always
-  stopped; :mod:`~mlops_atlas.serving.contract` probes its answers to bad input;
-- :mod:`~mlops_atlas.serving.loadtest`: a bounded load test (request count and time cap);
-- :mod:`~mlops_atlas.serving.batch`: batch prediction inside the database (SQL);
-- :mod:`~mlops_atlas.serving.packaging`, :mod:`~mlops_atlas.serving.k8s`,
-  :mod:`~mlops_atlas.serving.secret_scan`: Dockerfile and Kubernetes manifests from one set of
+- `mlops_atlas.serving.server`: the service as a uvicorn process on loopback, always
+  stopped; `mlops_atlas.serving.contract` probes its answers to bad input;
+- `mlops_atlas.serving.loadtest`: a bounded load test (request count and time cap);
+- `mlops_atlas.serving.batch`: batch prediction inside the database (SQL);
+- `mlops_atlas.serving.packaging`, `mlops_atlas.serving.k8s`,
+  `mlops_atlas.serving.secret_scan`: Dockerfile and Kubernetes manifests from one set of
   parameters, validated against the Kubernetes API schema, scanned for secrets.
 """
 

@@ -2,9 +2,9 @@
 
 A linear model after scaling and one-hot encoding is a sum of products, so the database can
 score a whole table itself and store the predictions for later look-up, without the rows
-ever leaving it. :func:`linear_sql` writes that expression for the serving example's
+ever leaving it. `linear_sql` writes that expression for the serving example's
 pipeline (``StandardScaler`` and ``OneHotEncoder`` in a ``ColumnTransformer``, then a binary
-``LogisticRegression``); :func:`score_table` runs it in SQLite.
+``LogisticRegression``); `score_table` runs it in SQLite.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ __all__ = ["UnsupportedModelError", "linear_sql", "score_table"]
 
 
 class UnsupportedModelError(AtlasError):
-    """The pipeline has a step that :func:`linear_sql` cannot write as SQL."""
+    """The pipeline has a step that `linear_sql` cannot write as SQL."""
 
 
 def _quote(name: str) -> str:
@@ -87,7 +87,7 @@ def score_table(
 
     Args:
         connection: An open SQLite connection.
-        pipeline: The fitted pipeline (see :func:`linear_sql`).
+        pipeline: The fitted pipeline (see `linear_sql`).
         source: The table of inputs (one column per feature, and ``key``).
         target: The table to create with ``key``, ``log_odds`` and ``prediction``.
         key: The column identifying a row.

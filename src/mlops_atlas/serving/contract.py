@@ -1,8 +1,8 @@
 """The service's input contract, probed from outside: what each kind of bad input gets back.
 
-:func:`bad_requests` builds, from one valid row, the requests a careless or hostile client
+`bad_requests` builds, from one valid row, the requests a careless or hostile client
 sends (malformed JSON, a missing field, a wrong type, an unknown field...), and
-:func:`probe_contract` sends each one and records the status and the one-line reason.
+`probe_contract` sends each one and records the status and the one-line reason.
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ def bad_requests(row: dict[str, Any]) -> dict[str, tuple[bytes, str]]:
 
 
 def probe_contract(port: int, row: dict[str, Any]) -> list[Probe]:
-    """Send every request of :func:`bad_requests` to the service; record each answer.
+    """Send every request of `bad_requests` to the service; record each answer.
 
     Args:
         port: The service's port on 127.0.0.1.

@@ -3,10 +3,10 @@
 The official Python client ships one model class per API object (``V1Deployment``,
 ``V1Service``, ``V2HorizontalPodAutoscaler``...), generated from Kubernetes' OpenAPI
 specification: each class lists its fields, their JSON names and their types, and refuses
-a missing required field. :func:`validate_manifest` walks a manifest against those classes,
+a missing required field. `validate_manifest` walks a manifest against those classes,
 reports every unknown field (a typo such as ``readinesProbe`` would be silently dropped by a
 plain deserialiser), every wrong type and every bad resource quantity, then builds the
-client's object, which checks the required fields. :func:`check_consistency` adds the
+client's object, which checks the required fields. `check_consistency` adds the
 cross-object checks the API server or the controllers would make (the Deployment's selector
 matches its pods, the Service finds them, the autoscaler targets the Deployment).
 """

@@ -1,10 +1,10 @@
 """Start the prediction service with uvicorn on loopback; stop it if its parent dies.
 
-:class:`~mlops_atlas.serving.server.ModelServer` copies this file and ``app.py`` into a
+`mlops_atlas.serving.server.ModelServer` copies this file and ``app.py`` into a
 folder of their own and runs ``python launch.py --port 8000 --workers 2``, which serves
 ``$MODEL_DIR``: the service runs as the standalone ``app.py`` it is in the container image
 (without importing ``mlops_atlas``), and this file needs nothing but uvicorn. The image runs
-uvicorn directly instead (see :mod:`mlops_atlas.serving.packaging`).
+uvicorn directly instead (see `mlops_atlas.serving.packaging`).
 """
 
 from __future__ import annotations

@@ -47,7 +47,7 @@ class Provenance:
         run_id: The MLflow run that trained and logged it.
         model_uri: Its MLflow URI.
         data_sha256: SHA-256 of the training data (canonical CSV).
-        model_sha256: SHA-256 of the exported model folder (:func:`model_digest`).
+        model_sha256: SHA-256 of the exported model folder (`model_digest`).
         rows: Training rows.
         versions: Versions of the libraries the model needs (also pinned in the image).
     """
@@ -109,7 +109,7 @@ def train_model(frame: pd.DataFrame) -> Pipeline:
     """Scale the numbers, one-hot encode the plan, fit a logistic regression.
 
     Args:
-        frame: Customers from :func:`make_customers`.
+        frame: Customers from `make_customers`.
 
     Returns:
         The fitted scikit-learn pipeline.
@@ -158,7 +158,7 @@ def log_model(
 
     Returns:
         The run id, model URI and hashes (the model digest is filled in by
-        :func:`export_model`).
+        `export_model`).
     """
     import mlflow
     from mlflow.models import infer_signature
@@ -209,7 +209,7 @@ def export_model(provenance: Provenance, folder: Path) -> Provenance:
     """Download the logged model into ``folder`` and record its provenance beside it.
 
     Args:
-        provenance: What :func:`log_model` returned.
+        provenance: What `log_model` returned.
         folder: Where the model goes (replaced if it exists), e.g. the image's ``model/``.
 
     Returns:

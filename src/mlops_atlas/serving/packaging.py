@@ -1,7 +1,7 @@
 """Packaging for a cluster, from one set of parameters: a Dockerfile and Kubernetes manifests.
 
-:func:`write_build_context` writes the folder ``docker build`` needs (the Dockerfile, the
-service's ``app.py``, pinned ``requirements.txt``, the model) and :func:`kubernetes_manifests`
+`write_build_context` writes the folder ``docker build`` needs (the Dockerfile, the
+service's ``app.py``, pinned ``requirements.txt``, the model) and `kubernetes_manifests`
 the Deployment (resource requests and limits, startup, liveness and readiness probes, a
 non-root read-only container), the Service and the HorizontalPodAutoscaler. The model's
 provenance goes into the image labels and the manifest annotations. Nothing here builds an
@@ -267,7 +267,7 @@ def write_build_context(
     Args:
         folder: The build context, e.g. ``outputs/model_serving/image``.
         params: The deployment parameters.
-        provenance: The model's provenance (from :func:`~mlops_atlas.serving.model.export_model`).
+        provenance: The model's provenance (from `mlops_atlas.serving.model.export_model`).
         model_dir: The exported model; copied to ``folder/model`` unless it is already there.
 
     Returns:

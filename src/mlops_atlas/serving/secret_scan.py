@@ -1,7 +1,7 @@
 """Look for secrets in files that are about to be shipped: an image's build context, manifests.
 
 A credential baked into an image or a manifest is readable by anyone who can pull the
-image or read the cluster's objects, and it outlives a rotation. :func:`scan_for_secrets`
+image or read the cluster's objects, and it outlives a rotation. `scan_for_secrets`
 flags the usual shapes: private keys, cloud and forge tokens, credentials in URLs,
 assignments to names such as ``password`` or ``api_key`` with a literal value, and
 Kubernetes ``env`` entries with such a name and a written-out value (``valueFrom`` a
@@ -53,7 +53,7 @@ class SecretFinding:
     Attributes:
         path: The file.
         line: Line number (from 1).
-        kind: Which pattern matched (a key of :data:`PATTERNS`).
+        kind: Which pattern matched (a key of `PATTERNS`).
     """
 
     path: Path

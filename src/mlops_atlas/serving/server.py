@@ -1,6 +1,6 @@
 """Run the prediction service as a real server process on loopback, and always stop it.
 
-:class:`ModelServer` starts uvicorn (:mod:`~mlops_atlas.serving.launch`) in a process
+`ModelServer` starts uvicorn (`mlops_atlas.serving.launch`) in a process
 group of its own on a free port of 127.0.0.1, waits until every worker is ready, and
 stops the whole group when its ``with`` block ends: normally, on an exception or on
 Ctrl-C. If the Python process that started it dies without cleaning up, the server

@@ -35,7 +35,7 @@ class SiteContext:
         root: The project folder (for included files).
         site_url: The site's public address (``site_url`` in ``mkdocs.yml``).
         repository: The project's repository (``repo_url`` in ``mkdocs.yml``), once published.
-        rendered: Each page's Markdown as :func:`~mlops_atlas.site.prepare.prepare`
+        rendered: Each page's Markdown as `mlops_atlas.site.prepare.prepare`
             rendered it, with the source it rendered, by docs path.
     """
 

@@ -1,8 +1,8 @@
-"""MkDocs hooks: the thin glue between MkDocs (or ProperDocs) and :mod:`mlops_atlas.site`.
+"""MkDocs hooks: the thin glue between MkDocs (or ProperDocs) and `mlops_atlas.site`.
 
-``on_config`` prepares the site (:func:`~mlops_atlas.site.prepare.prepared`:
+``on_config`` prepares the site (`mlops_atlas.site.prepare.prepared`:
 generated files into ``docs/generated/``, once per change); ``on_page_markdown``
-expands a page (:func:`~mlops_atlas.site.shortcodes.render_page`). Any problem
+expands a page (`mlops_atlas.site.shortcodes.render_page`). Any problem
 stops the build with one message naming the page and the line.
 """
 

@@ -2,10 +2,10 @@
 
 Any engine that runs Python-Markdown extensions can use it: list
 ``mlops_atlas.site.markdown`` under ``markdown_extensions``. It prepares the
-site on first use (:func:`~mlops_atlas.site.prepare.prepared`) and expands each
-page with :func:`~mlops_atlas.site.shortcodes.render_page`. Links are written
+site on first use (`mlops_atlas.site.prepare.prepared`) and expands each
+page with `mlops_atlas.site.shortcodes.render_page`. Links are written
 relative to the page, so the extension must know which page it converts: from
-its ``page`` setting, or from :data:`CURRENT_PAGE`, which the MkDocs hook sets
+its ``page`` setting, or from `CURRENT_PAGE`, which the MkDocs hook sets
 (under MkDocs the hook has already expanded the page, and this finds nothing to do).
 """
 

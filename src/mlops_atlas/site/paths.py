@@ -2,7 +2,7 @@
 
 Paths here are *docs paths*: relative to the docs folder, with ``/``, as Markdown
 links name files (``readings/sculley2015hidden.md``). Generated files live under
-:data:`GENERATED` inside the docs folder, so any engine that builds the docs
+`GENERATED` inside the docs folder, so any engine that builds the docs
 folder publishes them; the folder is not committed.
 """
 
@@ -40,7 +40,7 @@ GENERATED = "generated"
 """Docs folder of every generated file (diagrams, figures, downloads)."""
 
 DOWNLOADS = f"{GENERATED}/downloads"
-"""Docs folder of the BibTeX downloads (see :func:`mlops_atlas.bibliography.export_files`)."""
+"""Docs folder of the BibTeX downloads (see `mlops_atlas.bibliography.export_files`)."""
 
 PROJECT_ZIP = f"{DOWNLOADS}/mlops-atlas.zip"
 """The whole project as a zip (set-up, examples, tests), for readers without git."""

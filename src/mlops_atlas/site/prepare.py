@@ -1,10 +1,10 @@
 """Prepare the site: one engine-neutral step that writes every generated file.
 
-:func:`prepare` loads and checks the bibliography and the course map, draws
+`prepare` loads and checks the bibliography and the course map, draws
 every diagram, runs every example (all cached by content), writes what they
 produced into ``docs/generated/`` (only files whose bytes changed, and removes
 those no longer produced), checks every page, and returns the
-:class:`~mlops_atlas.site.context.SiteContext` the shortcodes are expanded in.
+`mlops_atlas.site.context.SiteContext` the shortcodes are expanded in.
 Any site engine that builds the docs folder then publishes the generated files;
 ``mlops-atlas prepare`` runs the same step from the command line.
 """
@@ -225,7 +225,7 @@ def prepare(
         root: The project folder (``bibliography/``, ``examples/``, ``mkdocs.yml``).
         docs_dir: The docs folder (default ``root/docs``).
         cache_dir: Where drawn diagrams and example runs are cached (default
-            :func:`default_cache_dir`).
+            `default_cache_dir`).
         progress: Called with one line per slow step.
 
     Returns:
@@ -419,7 +419,7 @@ _LAST: dict[tuple[Path, Path], tuple[tuple[tuple[str, int, int], ...], SiteConte
 
 
 def prepared(root: Path, *, docs_dir: Path | None = None) -> SiteContext:
-    """:func:`prepare`, done again only when an input file changed since the last call.
+    """`prepare`, done again only when an input file changed since the last call.
 
     A build runs once per language, and ``serve`` rebuilds after every edit: both
     ask here, and only the first ask after a change pays for it.

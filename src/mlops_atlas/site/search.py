@@ -1,7 +1,7 @@
 """Make the site's search find the readings and examples first, and keep its index light.
 
 Material for MkDocs writes one search index (``search/search_index.json``) for both
-languages. :func:`tune_search_index` rewrites it after the build: the API reference
+languages. `tune_search_index` rewrites it after the build: the API reference
 keeps its headings (a function's name still finds it) but loses its text, which was a
 third of the index and outranked the readings for any common word, and its
 weight is lowered (its titles are names such as ``DESIDERATA``, which the prefix
@@ -35,7 +35,7 @@ class SearchIndexError(AtlasError):
 
 @dataclass(frozen=True)
 class SearchIndexReport:
-    """What :func:`tune_search_index` did.
+    """What `tune_search_index` did.
 
     Attributes:
         entries: Entries in the index.

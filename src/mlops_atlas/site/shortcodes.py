@@ -15,7 +15,7 @@ matter), and an unknown name or argument stops the build:
 - ``<!-- md:bibliography -->``: every reference, with its BibTeX;
 - ``<!-- md:get-code -->``: the project to download (and its repository, once published).
 
-Everything is written in the page's language (:mod:`mlops_atlas.i18n`), and
+Everything is written in the page's language (`mlops_atlas.i18n`), and
 links are relative to the page, as Markdown links to files are.
 """
 
@@ -35,7 +35,7 @@ from mlops_atlas.citations import (
 )
 from mlops_atlas.course import course_map_markdown, glossary_markdown
 from mlops_atlas.escaping import escape_markdown
-from mlops_atlas.i18n import Language, word
+from mlops_atlas.i18n import Language, topic_label, word
 from mlops_atlas.references import author_year, format_reference
 from mlops_atlas.site import paths
 from mlops_atlas.site.context import SiteContext
@@ -240,8 +240,7 @@ def diagram_gallery(page: str, context: SiteContext, language: str = "en") -> st
     """Every registered diagram with a link to the reading it belongs to."""
     parts = []
     for name, spec in sorted(context.diagrams.items()):
-        heading = spec.caption(language).split(":")[0].split(",")[0]
-        parts.append(f"### {escape_markdown(heading)} {{ #{name} }}\n")
+        parts.append(f"### {escape_markdown(spec.heading(language))} {{ #{name} }}\n")
         parts.append(diagram_block(name, page, context, language))
         if spec.reading in context.reading_pages:
             label = author_year(context.bibliography[spec.reading], "markdown")
@@ -296,7 +295,8 @@ def bibliography_list(page: str, context: SiteContext, language: str = "en") -> 
         + ", ".join(f"[Clase {n}]({link(paths.class_download(n))}){{ download }}" for n in classes),
         f"- {word('by_topic', language)}: "
         + ", ".join(
-            f"[{escape_markdown(topic)}]({link(paths.topic_download(topic))}){{ download }}"
+            f"[{escape_markdown(topic_label(topic, language))}]"
+            f"({link(paths.topic_download(topic))}){{ download }}"
             for topic in bibliography.topics()
         ),
         "",
@@ -314,7 +314,7 @@ def bibliography_list(page: str, context: SiteContext, language: str = "en") -> 
                 reference.keywords[0] if reference.keywords else "other", []
             ).append(reference.key)
     for topic in sorted(by_topic):
-        parts.append(f"### {escape_markdown(topic.replace('-', ' ').capitalize())}\n")
+        parts.append(f"### {escape_markdown(topic_label(topic, language))}\n")
         parts.extend(_entry_markdown(key, page, context, language) for key in by_topic[topic])
     return "\n".join(parts)
 

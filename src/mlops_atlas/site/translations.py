@@ -2,7 +2,7 @@
 
 A twin ``NAME.es.md`` records in its front matter which version of ``NAME.md``
 it translates: ``translation_of`` is the first 12 hex digits of the SHA-256 of
-the English file's bytes. :func:`check_translations` lists every English page
+the English file's bytes. `check_translations` lists every English page
 with no twin, every twin whose source changed since it was translated, and
 every twin whose shortcodes (``<!-- md:... -->``) differ from its source's;
 the site build fails on any of them. ``mlops-atlas translations`` prints the

@@ -1,12 +1,12 @@
 """Training: baselines, parallel search, and keeping a model fresh (Huyen 2022, ch. 6 and 9).
 
-- :mod:`~mlops_atlas.training.baselines`: random, majority and rule baselines against
+- `mlops_atlas.training.baselines`: random, majority and rule baselines against
   real models, on metrics beyond accuracy (recall per region, calibration).
-- :mod:`~mlops_atlas.training.parallel`: the same grid search on one core and on all,
+- `mlops_atlas.training.parallel`: the same grid search on one core and on all,
   timed, and the speed-up the cores allow.
-- :mod:`~mlops_atlas.training.continual`: never retraining, scheduled stateless
+- `mlops_atlas.training.continual`: never retraining, scheduled stateless
   retraining, stateful updates and a drift-triggered policy on one drifting stream.
-- :mod:`~mlops_atlas.training.charts`: their figures.
+- `mlops_atlas.training.charts`: their figures.
 """
 
 from mlops_atlas.training.baselines import (

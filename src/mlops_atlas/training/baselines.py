@@ -6,11 +6,11 @@ small churn task whose classes are unbalanced (most customers stay), so that
 baselines and models on accuracy, ranking quality, recall of the rare class,
 calibration, and recall per slice of customers.
 
-- :func:`make_churn_data`: the task, with a region where customers behave differently.
-- :class:`RuleBaseline`: a heuristic a support manager would write, as a classifier.
-- :func:`expected_calibration_error`: how far predicted probabilities are from
+- `make_churn_data`: the task, with a region where customers behave differently.
+- `RuleBaseline`: a heuristic a support manager would write, as a classifier.
+- `expected_calibration_error`: how far predicted probabilities are from
   observed frequencies.
-- :func:`evaluate`: all the metrics for one model.
+- `evaluate`: all the metrics for one model.
 """
 
 from __future__ import annotations
@@ -193,7 +193,7 @@ def evaluate(
         regions: Each row's region (the slices).
 
     Returns:
-        The model's :class:`Evaluation`.
+        The model's `Evaluation`.
     """
     from sklearn.metrics import accuracy_score, brier_score_loss, recall_score, roc_auc_score
 
@@ -218,7 +218,7 @@ def standard_models(seed: int = 0) -> dict[str, Any]:
 
     - ``random``: draws a label at random with the training label frequencies.
     - ``majority``: always the most frequent label, with the training prior as its score.
-    - ``rule``: :class:`RuleBaseline` (three or more support calls).
+    - ``rule``: `RuleBaseline` (three or more support calls).
     - ``linear``: logistic regression on scaled numbers and one-hot regions.
     - ``forest``: a random forest, the model the team means to ship.
 
@@ -255,7 +255,7 @@ class BaselineReport:
     """Every model's evaluation on the same test data.
 
     Attributes:
-        evaluations: One :class:`Evaluation` per model, by name, in order.
+        evaluations: One `Evaluation` per model, by name, in order.
         scores: Each model's predicted churn probabilities on the test data.
         labels: The test labels.
     """
@@ -298,7 +298,7 @@ def compare_models(
 
     Args:
         models: Name → unfitted estimator with ``fit``, ``predict`` and ``predict_proba``.
-        train: Training rows (the columns of :data:`FEATURES` and ``label``).
+        train: Training rows (the columns of `FEATURES` and ``label``).
         test: Test rows, same columns.
         label: The label column.
 

@@ -11,11 +11,11 @@ policy may update the model (a "test, then train" stream). Four policies:
 - ``stateful``: *stateful training*: after every batch, continue training the model
   in service on that batch alone (``partial_fit``: one pass over the fresh rows).
 - ``triggered``: retrain from scratch, as ``scheduled`` does, but only when the
-  input-drift monitor of :mod:`mlops_atlas.monitoring` fires on a batch (at its
+  input-drift monitor of `mlops_atlas.monitoring` fires on a batch (at its
   default alarm levels, against the data the model in service was trained on).
 
 Compute is counted as *rows processed*: rows times passes over them. A model
-trained from scratch makes :data:`EPOCHS` passes over its window; a stateful
+trained from scratch makes `EPOCHS` passes over its window; a stateful
 update makes one pass over one batch. Fit time is measured too, for the page;
 on a shared machine it varies from run to run, so nothing depends on it.
 """
@@ -106,7 +106,7 @@ class ContinualResult:
     """The four policies on the same stream.
 
     Attributes:
-        runs: One :class:`PolicyRun` per policy, by name.
+        runs: One `PolicyRun` per policy, by name.
         batches: Batches in the stream.
         batch_size: Rows per batch.
     """

@@ -12,7 +12,7 @@ processes when ``n_jobs`` is more than 1. How much faster that is depends on:
   sending them the data, paid before the first fit;
 - the neighbours: other programs on the same cores take their share.
 
-:func:`timed_search` measures one run; :func:`ideal_speedup` says what the
+`timed_search` measures one run; `ideal_speedup` says what the
 cores and the waves allow, so the page can set the measurement against it.
 Timings are measurements of one run on one machine, never test assertions.
 """

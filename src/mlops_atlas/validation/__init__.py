@@ -1,20 +1,20 @@
 """TFX-style data validation (Baylor et al. 2017; Breck et al. 2019), runnable on pandas.
 
-- :mod:`~mlops_atlas.validation.statistics`: per-column statistics (TFDV's shape), of a
-  frame in memory or of chunks; :mod:`~mlops_atlas.validation.mergeable`: the
-  per-chunk summaries that merge exactly; :mod:`~mlops_atlas.validation.histograms`:
+- `mlops_atlas.validation.statistics`: per-column statistics (TFDV's shape), of a
+  frame in memory or of chunks; `mlops_atlas.validation.mergeable`: the
+  per-chunk summaries that merge exactly; `mlops_atlas.validation.histograms`:
   TFDV's quantile-derived histograms.
-- :mod:`~mlops_atlas.validation.sources`: CSV and Parquet files, Arrow tables and
+- `mlops_atlas.validation.sources`: CSV and Parquet files, Arrow tables and
   frames read chunk by chunk (``stream_statistics``), memory bounded by the chunk;
-  :mod:`~mlops_atlas.validation.distributed`: the same on a Dask cluster.
-- :mod:`~mlops_atlas.validation.schema`: ``infer_schema`` with TFDV's rules; ``schema.pbtxt``
+  `mlops_atlas.validation.distributed`: the same on a Dask cluster.
+- `mlops_atlas.validation.schema`: ``infer_schema`` with TFDV's rules; ``schema.pbtxt``
   files TFDV can read.
-- :mod:`~mlops_atlas.validation.anomalies`: ``validate_statistics`` with TFDV's anomaly
+- `mlops_atlas.validation.anomalies`: ``validate_statistics`` with TFDV's anomaly
   types and messages, environments, drift and skew comparators; the findings are
-  :mod:`~mlops_atlas.validation.results`.
-- :mod:`~mlops_atlas.validation.drift`: L-infinity distance and approximate
+  `mlops_atlas.validation.results`.
+- `mlops_atlas.validation.drift`: L-infinity distance and approximate
   Jensen-Shannon divergence, computed as TFDV computes them.
-- :mod:`~mlops_atlas.validation.blessing`: the Evaluator's model-validation gate, per slice.
+- `mlops_atlas.validation.blessing`: the Evaluator's model-validation gate, per slice.
 """
 
 from mlops_atlas.validation.anomalies import validate_statistics

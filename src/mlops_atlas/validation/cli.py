@@ -1,7 +1,7 @@
 """``mlops-atlas validate``: infer a schema from a CSV or Parquet file, check a batch against it.
 
 Files are read in chunks of ``--chunk-rows`` rows, so memory does not grow with the
-file (:func:`~mlops_atlas.validation.sources.stream_statistics`).
+file (`mlops_atlas.validation.sources.stream_statistics`).
 
 Exit status of ``validate check``: 0 when the batch is clean, 1 when there is an
 anomaly (drift over its threshold included), 2 for unusable input.
@@ -121,7 +121,7 @@ def _chunk_option(parser: argparse.ArgumentParser) -> None:
 
 
 def read_csv(path: Path) -> pd.DataFrame:
-    """Read a whole CSV or Parquet file (see :func:`~mlops_atlas.validation.sources.read_table`).
+    """Read a whole CSV or Parquet file (see `mlops_atlas.validation.sources.read_table`).
 
     Raises:
         UsageError: One line naming the file when it cannot be read.

@@ -1,11 +1,11 @@
 """The same mergeable statistics computed on a Dask cluster.
 
 Each partition of a ``dask.dataframe`` is summarised where it lives
-(``map_partitions`` with :func:`~mlops_atlas.validation.mergeable.partial_statistics`),
+(``map_partitions`` with `mlops_atlas.validation.mergeable.partial_statistics`),
 then the summaries are merged pairwise up a tree (``split_every`` at a time), so no
 worker ever holds more than a partition and a few summaries, and only the final
 summary travels to the client. Because merging is associative, the result is the
-statistics :func:`~mlops_atlas.validation.statistics.compute_statistics` gives on the
+statistics `mlops_atlas.validation.statistics.compute_statistics` gives on the
 whole frame in one process.
 
 It runs on whatever scheduler is active: threads by default, a
@@ -57,7 +57,7 @@ def dask_partial_statistics(frame: dd.DataFrame, split_every: int = 8) -> Delaye
         split_every: Summaries merged together at each level of the tree.
 
     Returns:
-        A delayed :class:`~mlops_atlas.validation.mergeable.PartialStatistics`.
+        A delayed `mlops_atlas.validation.mergeable.PartialStatistics`.
     """
     import dask
 
@@ -80,7 +80,7 @@ def dask_statistics(frame: dd.DataFrame, split_every: int = 8) -> DatasetStatist
         split_every: Summaries merged together at each level of the reduction tree.
 
     Returns:
-        The :class:`~mlops_atlas.validation.statistics.DatasetStatistics`.
+        The `mlops_atlas.validation.statistics.DatasetStatistics`.
 
     Examples:
         >>> import dask.dataframe as dd

@@ -1,15 +1,15 @@
 """Distances between two datasets' statistics, computed as TFDV's ``anomalies/metrics.cc``.
 
-- :func:`l_infinity_distance` (categorical features): normalise each side's value
+- `l_infinity_distance` (categorical features): normalise each side's value
   counts by its own total, take the largest absolute difference over the union of
   values, and name the value where it occurs (on ties the lexicographically last
   value, as ``GetLInftyNorm`` iterates a sorted map with ``>=``).
-- :func:`jensen_shannon_divergence` (numeric features): the *approximate* JSD
-  between the two standard histograms after :func:`align_histograms`, with log
+- `jensen_shannon_divergence` (numeric features): the *approximate* JSD
+  between the two standard histograms after `align_histograms`, with log
   base 2, capped at 1.0. Both categorical: the JSD of the value frequencies.
 
 The histograms compared are built as TFDV builds them, from quantiles
-(:mod:`~mlops_atlas.validation.histograms`); that matters most for integer features,
+(`mlops_atlas.validation.histograms`); that matters most for integer features,
 whose values fall on bucket edges. Even so, the standard histogram's buckets span each
 side's own min and max, so two batches of the same integer distribution whose
 extremes differ by one get different edges, and the divergence of the aligned

@@ -18,7 +18,7 @@ asks it for 1,000 quantiles (``_NUM_QUANTILES_FACTOR_FOR_STD_HISTOGRAM = 100`` t
    ``[low, high]``), see ``_overlap``.
 
 The drift comparator then aligns two such standard histograms
-(:func:`~mlops_atlas.validation.drift.align_histograms`). Counting an integer column
+(`mlops_atlas.validation.drift.align_histograms`). Counting an integer column
 straight into ``[low, high)`` buckets instead (``numpy.histogram``, what this package
 did before) puts each integer on the other side of an edge it falls on, and with a
 different max in each batch every integer changes bucket: on Poisson counts without
@@ -29,8 +29,8 @@ This module reproduces steps 1 and 2 line by line, and the sketch's own
 weighted_quantiles_summary.h``) on an *exact* summary (every distinct value with its
 count, which is what tfx-bsl's summary holds as long as the distinct values fit its
 buffer). So on integer data the histograms are TFDV's, bucket for bucket. On
-high-cardinality data the summary comes from :class:`~mlops_atlas.validation.sketch.
-ValueSketch`, whose values are within a relative 0.1 % of the true ones.
+high-cardinality data the summary comes from
+`mlops_atlas.validation.sketch.ValueSketch`, whose values are within a relative 0.1 % of the true ones.
 """
 
 from __future__ import annotations
@@ -205,7 +205,7 @@ def equi_width_histogram(
     """TFDV's ``generate_equi_width_histogram``: the standard histogram from quantiles.
 
     Args:
-        boundaries: Quantile boundaries from :func:`quantiles_and_cumulative_weights`.
+        boundaries: Quantile boundaries from `quantiles_and_cumulative_weights`.
         cumulative: Their cumulative weights.
         finite_min: Smallest finite value.
         finite_max: Largest finite value.

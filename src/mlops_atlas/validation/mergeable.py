@@ -1,8 +1,8 @@
 """Statistics of a chunk that merge exactly with those of other chunks.
 
-:func:`partial_statistics` summarises one pandas DataFrame; :meth:`PartialStatistics.merge`
-combines two summaries; :meth:`PartialStatistics.finish` turns the result into the
-:class:`~mlops_atlas.validation.statistics.DatasetStatistics` that schemas, anomalies and
+`partial_statistics` summarises one pandas DataFrame; `PartialStatistics.merge`
+combines two summaries; `PartialStatistics.finish` turns the result into the
+`mlops_atlas.validation.statistics.DatasetStatistics` that schemas, anomalies and
 drift use. Merging is associative and commutative, so chunks of a file, partitions of
 a Dask frame or batches of an Arrow stream give the same statistics in any grouping.
 
@@ -25,7 +25,7 @@ What each column keeps (its memory does not grow with the number of rows):
   strings, not of rows).
 
 The quantiles and histograms TFDV reports are derived from the sketch at the end
-(:mod:`~mlops_atlas.validation.histograms`). A quantile is therefore within 0.098 % of
+(`mlops_atlas.validation.histograms`). A quantile is therefore within 0.098 % of
 the exact quantile, relative to its value (TFDV's own sketch, ``eps=0.01``, instead
 bounds the error in rank: within 1 % of the rows).
 """
@@ -191,7 +191,7 @@ class NumericPartial:
         )
 
     def finish(self, name: str) -> FeatureStatistics:
-        """The column's :class:`~mlops_atlas.validation.statistics.FeatureStatistics`."""
+        """The column's `mlops_atlas.validation.statistics.FeatureStatistics`."""
         from mlops_atlas.validation.statistics import FeatureStatistics
 
         num_nan = self.num_missing if self.kind == "FLOAT" else 0
@@ -276,7 +276,7 @@ class StringPartial:
         )
 
     def finish(self, name: str) -> FeatureStatistics:
-        """The column's :class:`~mlops_atlas.validation.statistics.FeatureStatistics`."""
+        """The column's `mlops_atlas.validation.statistics.FeatureStatistics`."""
         from mlops_atlas.validation.statistics import FeatureStatistics
 
         ordered = sorted(
@@ -360,7 +360,7 @@ class PartialStatistics:
         )
 
     def finish(self) -> DatasetStatistics:
-        """The :class:`~mlops_atlas.validation.statistics.DatasetStatistics`."""
+        """The `mlops_atlas.validation.statistics.DatasetStatistics`."""
         from mlops_atlas.validation.statistics import DatasetStatistics
 
         features = {name: partial.finish(name) for name, partial in self.columns.items()}

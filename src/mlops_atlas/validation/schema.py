@@ -2,7 +2,7 @@
 
 The schema is TFDV's own message, ``tensorflow_metadata.proto.v0.schema_pb2.Schema``,
 saved in protobuf text format (``schema.pbtxt``), so ``tfdv.load_schema_text`` reads
-what :func:`save_schema` writes and :func:`load_schema` reads what TFDV writes.
+what `save_schema` writes and `load_schema` reads what TFDV writes.
 
 Inference (``Schema::Updater::CreateColumn`` with ``infer_feature_shape=True`` and
 ``max_string_domain_size=100``), per column:

@@ -10,11 +10,11 @@ The header is checked before any data is read: pandas silently renames a repeate
 column (``age``, ``age.1``) and an unnamed one (``Unnamed: 3``), which would then be
 validated as columns nobody wrote; here they are errors naming the positions.
 
-:func:`stream_statistics` computes a table's statistics chunk by chunk, with memory
+`stream_statistics` computes a table's statistics chunk by chunk, with memory
 bounded by the chunk (``chunk_rows`` rows; for Parquet, by the larger of that and a row
 group). It accepts a CSV or Parquet path, a pandas DataFrame, a pyarrow Table or
 RecordBatchReader, or any frame with a ``to_arrow()`` method (Polars). A CSV is read
-with the same pandas parser as :func:`read_table`; pandas guesses each chunk's column
+with the same pandas parser as `read_table`; pandas guesses each chunk's column
 types separately, so when a column is numbers in one chunk and text in another (what
 a whole-file read would keep as text) the file is read again with that column as text.
 """
@@ -192,7 +192,7 @@ def nullable_dtype(arrow_type: Any) -> Any:
 
 
 def _csv_errors(path: Path):
-    """Context that turns pandas' reading errors into one-line :class:`UsageError`."""
+    """Context that turns pandas' reading errors into one-line `UsageError`."""
     from contextlib import contextmanager
 
     @contextmanager
@@ -239,7 +239,7 @@ def iter_chunks(
         as_text: CSV columns to read as text whatever they look like.
 
     Raises:
-        UsageError: For a file that cannot be read (see :func:`read_table`).
+        UsageError: For a file that cannot be read (see `read_table`).
     """
     if chunk_rows < 1:
         raise UsageError(f"chunk_rows must be at least 1, not {chunk_rows}")
@@ -273,10 +273,10 @@ def iter_chunks(
 def stream_statistics(
     source: TableSource, chunk_rows: int = DEFAULT_CHUNK_ROWS
 ) -> DatasetStatistics:
-    """Statistics of ``source`` computed chunk by chunk (see :func:`iter_chunks`).
+    """Statistics of ``source`` computed chunk by chunk (see `iter_chunks`).
 
-    Returns the same statistics as :func:`~mlops_atlas.validation.statistics.
-    compute_statistics` of the whole table read at once.
+    Returns the same statistics as
+    `mlops_atlas.validation.statistics.compute_statistics` of the whole table read at once.
 
     Raises:
         UsageError: For a file that cannot be read.

@@ -10,7 +10,7 @@ nulls after pandas is converted to Arrow.
 The standard histogram has 10 equal-width buckets between the finite minimum and
 maximum, a single point bucket when they are equal, and ``(-inf, -inf)`` / ``(inf, inf)``
 buckets for infinities. Its counts are derived as TFDV derives them, from 1,000
-quantiles (see :mod:`~mlops_atlas.validation.histograms`), not counted directly: an
+quantiles (see `mlops_atlas.validation.histograms`), not counted directly: an
 integer on an inner edge belongs to the bucket on its left, and that is what makes the
 drift comparator's Jensen-Shannon divergence on integer features agree with TFDV's.
 The quantiles histogram (10 equal-mass buckets) and the median come from the same
@@ -112,7 +112,7 @@ class DatasetStatistics:
 def compute_statistics(frame: pd.DataFrame) -> DatasetStatistics:
     """Summarise every column of ``frame`` (vectorised; no loop over rows).
 
-    This is :func:`compute_statistics_chunked` with one chunk: the same code, so the
+    This is `compute_statistics_chunked` with one chunk: the same code, so the
     in-memory and the chunked paths give the same statistics.
 
     Args:
@@ -138,13 +138,13 @@ def compute_statistics_chunked(chunks: Iterable[pd.DataFrame]) -> DatasetStatist
     """Summarise a table given as consecutive chunks (DataFrames with the same columns).
 
     Only one chunk and the running summary are in memory at a time (see
-    :mod:`~mlops_atlas.validation.mergeable` for what the summary keeps).
+    `mlops_atlas.validation.mergeable` for what the summary keeps).
 
     Args:
         chunks: The table's rows, chunk by chunk.
 
     Returns:
-        The statistics of all the rows, as :func:`compute_statistics` of the whole table.
+        The statistics of all the rows, as `compute_statistics` of the whole table.
 
     Raises:
         StatisticsError: If there is no chunk, a column mixes types, or chunks differ

@@ -1,9 +1,9 @@
 """A static scanner for the technical debt of Sculley et al. (2015) that code can show.
 
-``mlops-atlas debt scan PATH`` (or :func:`scan`) parses a project's Python files and
-notebooks with :mod:`ast`, never importing or running them, and reports per section of
+``mlops-atlas debt scan PATH`` (or `scan`) parses a project's Python files and
+notebooks with `ast`, never importing or running them, and reports per section of
 the paper: each rule's findings (file:line and why), a score of 0-100 on what it checked,
-and a weighted score per section. Rules are defined in :mod:`~mlops_atlas.debt.scanner.rules`
+and a weighted score per section. Rules are defined in `mlops_atlas.debt.scanner.rules`
 and on the page *Debt scanner* of the site.
 """
 

@@ -1,8 +1,8 @@
 """Configuration files for the debt scanner: which files are configuration, and their keys.
 
-Linear in a file's size, and bounded: a YAML file may use at most :data:`MAX_YAML_ALIASES`
+Linear in a file's size, and bounded: a YAML file may use at most `MAX_YAML_ALIASES`
 aliases (an "alias bomb" of a few lines expands to billions of values), and a file may
-hold at most :data:`MAX_CONFIG_NODES` values.
+hold at most `MAX_CONFIG_NODES` values.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ def is_config_file(path: str) -> bool:
 
 
 class _AliasBudgetLoader(yaml.SafeLoader):
-    """PyYAML's safe loader, refusing a document with more than :data:`MAX_YAML_ALIASES` aliases."""
+    """PyYAML's safe loader, refusing a document with more than `MAX_YAML_ALIASES` aliases."""
 
     aliases = 0
 

@@ -1,6 +1,6 @@
 """Read a project for the debt scanner one file at a time, on every core, in bounded memory.
 
-Each file is read, parsed and analysed on its own (:func:`analyse_file`): what the rules
+Each file is read, parsed and analysed on its own (`analyse_file`): what the rules
 need of it is kept as small facts and its tree is dropped, so memory does not grow with
 the size of the project's code, only with what the rules report and the project's
 vocabulary. Files are analysed in parallel by worker processes, and their facts are

@@ -239,7 +239,7 @@ class ProjectFacts:
     def each_declaration(self, wanted: Callable[[str, str], None]) -> None:
         """Call ``wanted(path, text)`` for each pipeline declaration, reading one at a time.
 
-        A Python declaration's text is its code as :func:`ast.unparse` writes it.
+        A Python declaration's text is its code as `ast.unparse` writes it.
         """
         for path in self.declarations:
             text = read_text(self.root, path)

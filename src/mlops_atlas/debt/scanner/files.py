@@ -2,8 +2,8 @@
 
 Only regular files are read: a FIFO or a device named ``*.py`` is skipped, and a symbolic
 link is followed only to a regular file inside the scanned folder; folders reached through
-links are not entered. At most :data:`MAX_BYTES` are read from a file. A folder that cannot
-be listed, like a file that cannot be read, becomes an :class:`Unreadable` entry.
+links are not entered. At most `MAX_BYTES` are read from a file. A folder that cannot
+be listed, like a file that cannot be read, becomes an `Unreadable` entry.
 """
 
 from __future__ import annotations
@@ -175,7 +175,7 @@ def _open_regular(root: Path, relative: str) -> int | str:
 def read_text(root: Path, relative: str) -> str | Unreadable:
     """A file's text (UTF-8), or why it is not read.
 
-    Not read: not a regular file, a link out of the folder, larger than :data:`MAX_BYTES`,
+    Not read: not a regular file, a link out of the folder, larger than `MAX_BYTES`,
     binary, not UTF-8.
     """
     opened = _open_regular(root, relative)

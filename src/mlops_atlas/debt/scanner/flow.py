@@ -122,7 +122,7 @@ class Comparison:
 
 @dataclass
 class Flow:
-    """What :func:`analyse` found in one module."""
+    """What `analyse` found in one module."""
 
     io: list[IOEvent] = field(default_factory=list)
     fits: list[Fit] = field(default_factory=list)
@@ -240,11 +240,11 @@ class _Analyser:
         return found, is_score and score
 
     def producers(self, expression: ast.AST, tainted: dict[str, frozenset[str]]) -> set[str]:
-        """Where the predictions an expression holds come from (see :meth:`examine`)."""
+        """Where the predictions an expression holds come from (see `examine`)."""
         return self.examine(expression, tainted, set(), score=False)[0]
 
     def is_score(self, expression: ast.AST, scores: set[str]) -> bool:
-        """Whether an expression holds a score (see :meth:`examine`)."""
+        """Whether an expression holds a score (see `examine`)."""
         return self.examine(expression, {}, scores, taint=False)[1]
 
     def is_model(self, value: ast.AST, models: set[str]) -> bool:

@@ -1,8 +1,8 @@
 """File, table and URL reads and writes that the scanner recognises in calls.
 
-:func:`io_of` says whether a call reads or writes a file (``pandas.read_csv``,
+`io_of` says whether a call reads or writes a file (``pandas.read_csv``,
 ``joblib.dump``, ``open(..., "w")``, ``df.to_parquet``...), a table or a remote
-location, and which; :func:`same_file` says whether two paths name the same file.
+location, and which; `same_file` says whether two paths name the same file.
 """
 
 from __future__ import annotations

@@ -83,7 +83,7 @@ class SectionScore:
 
 @dataclass
 class ScanReport:
-    """The result of :func:`scan`.
+    """The result of `scan`.
 
     Attributes:
         root: The folder scanned, as given.

@@ -1,6 +1,6 @@
 """One Python file or notebook, parsed and indexed for the rules; nothing is imported or run.
 
-:func:`parse_module` parses a file's text with :mod:`ast` and indexes, in one walk, what the
+`parse_module` parses a file's text with `ast` and indexes, in one walk, what the
 rules look at: each scope's nodes in source order, calls, imports, aliases, module
 constants, and the nodes of each type. The tree lives only while its file is analysed.
 """
@@ -71,12 +71,12 @@ class Module:
     calls: list[tuple[ast.Call, int]] = field(default_factory=list)
     imports: set[str] = field(default_factory=set)
     by_type: dict[type, list[ast.AST]] = field(default_factory=dict, repr=False)
-    """Node class -> its nodes, for the classes rules look at, as :meth:`nodes` gives them."""
+    """Node class -> its nodes, for the classes rules look at, as `nodes` gives them."""
     groups: dict[tuple[type, ...], list[ast.AST]] = field(default_factory=dict, repr=False)
     _call_names: dict[int, str | None] | None = field(default=None, repr=False)
 
     def call_name(self, call: ast.Call) -> str | None:
-        """What :func:`qualified` gives for the call's target, computed once per call."""
+        """What `qualified` gives for the call's target, computed once per call."""
         names = self._call_names
         if names is None:
             aliases = self.aliases
@@ -178,7 +178,7 @@ _DOCUMENTED = (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
 _FLOW_TYPES = frozenset(
     {ast.Assign, ast.AnnAssign, ast.AugAssign, ast.NamedExpr, ast.withitem, ast.Call, ast.Compare}
 )
-"""The nodes the data-flow analysis acts on (:mod:`~mlops_atlas.debt.scanner.flow`)."""
+"""The nodes the data-flow analysis acts on (`mlops_atlas.debt.scanner.flow`)."""
 
 
 def child_fields(kind: type) -> tuple[str, ...]:
@@ -191,7 +191,7 @@ def child_fields(kind: type) -> tuple[str, ...]:
 
 
 def children(node: ast.AST) -> list[ast.AST]:
-    """The node's children in :func:`ast.iter_child_nodes` order.
+    """The node's children in `ast.iter_child_nodes` order.
 
     Operators and load/store markers are left out: no rule looks at them.
     """
@@ -208,7 +208,7 @@ def children(node: ast.AST) -> list[ast.AST]:
 def walk(node: ast.AST) -> Iterator[ast.AST]:
     """Every node under ``node`` (itself included), depth first.
 
-    Like :func:`ast.walk`, but faster and without operators and load/store markers.
+    Like `ast.walk`, but faster and without operators and load/store markers.
     """
     stack = [node]
     pop, push = stack.pop, stack.extend
@@ -225,13 +225,13 @@ _GROUPS: tuple[tuple[type, ...], ...] = (
     (ast.If, ast.While, ast.IfExp),
     (ast.FunctionDef, ast.AsyncFunctionDef),
 )
-"""The groups of node classes :meth:`Module.nodes` gives in one sequence."""
+"""The groups of node classes `Module.nodes` gives in one sequence."""
 _KEPT = frozenset(
     {ast.Name, ast.Attribute, ast.Constant, ast.Dict, ast.Subscript, ast.Assign, ast.alias,
      ast.arg, ast.Call, ast.Import, ast.ImportFrom, ast.If, ast.While, ast.IfExp,
      ast.FunctionDef, ast.AsyncFunctionDef}
 )  # fmt: skip
-"""The node classes :meth:`Module.nodes` gives: those the rules look at."""
+"""The node classes `Module.nodes` gives: those the rules look at."""
 _IN_GROUPS: dict[type, tuple[tuple[type, ...], ...]] = {
     kind: tuple(group for group in _GROUPS if kind in group) for group in _GROUPS for kind in group
 }

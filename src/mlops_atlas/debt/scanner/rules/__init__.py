@@ -5,11 +5,11 @@ them, and scores ``100 * (1 - flagged / checked)``: 100 is no debt seen, 0 is ev
 thing flagged, and ``None`` means there was nothing to check. The page
 ``docs/examples/debt_scan.md`` defines every rule in words; the docstrings here say the same.
 
-The rules are grouped by the paper's section: :mod:`.boundaries` (§2),
-:mod:`.dependencies` (§3), :mod:`.antipatterns`, :mod:`.dead_code` and :mod:`.smells` (§5),
-:mod:`.configuration` (§6), :mod:`.changes` (§7) and :mod:`.hygiene` (§8);
-:mod:`.base` holds what they share. Each rule works in two steps: a ``collect_*`` function
-keeps what it needs of one parsed file (:func:`collect` runs them all, file by file, and
+The rules are grouped by the paper's section: `.boundaries` (§2),
+`.dependencies` (§3), `.antipatterns`, `.dead_code` and `.smells` (§5),
+`.configuration` (§6), `.changes` (§7) and `.hygiene` (§8);
+`.base` holds what they share. Each rule works in two steps: a ``collect_*`` function
+keeps what it needs of one parsed file (`collect` runs them all, file by file, and
 the tree is then dropped), and the rule itself decides on the facts of the whole project.
 """
 

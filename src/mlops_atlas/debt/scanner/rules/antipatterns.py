@@ -1,4 +1,4 @@
-"""§5 ML-system anti-patterns: glue code and pipeline jungles (dead codepaths: :mod:`.dead_code`)."""
+"""§5 ML-system anti-patterns: glue code and pipeline jungles (dead codepaths: `.dead_code`)."""
 
 from __future__ import annotations
 
@@ -54,7 +54,7 @@ def collect_glue(module: Module, facts: ModuleFacts) -> None:
 def glue_code(facts: ProjectFacts) -> tuple[int, int, list[Finding], dict[str, object]]:
     """Census of ML lines versus the rest; flags ML packages imported all over the code.
 
-    A line is *ML code* when it calls an ML library (:data:`~mlops_atlas.debt.scanner.flow.ML_LIBRARIES`)
+    A line is *ML code* when it calls an ML library (`mlops_atlas.debt.scanner.flow.ML_LIBRARIES`)
     or a ``fit``/``predict``-like method. The census recreates Figure 1's proportion. The rule
     checks the production modules and flags each one beyond the first that imports an ML
     library directly: §5 recommends wrapping black-box packages behind one common API.

@@ -44,7 +44,7 @@ _ABSOLUTE_PATH = re.compile(
 
 
 _MAY_READ_FLAG = frozenset({ast.Subscript, ast.Call, ast.UnaryOp})
-"""What :func:`flag_key` can recognise without ``attributes``."""
+"""What `flag_key` can recognise without ``attributes``."""
 
 
 def collect_configuration(module: Module, facts: ModuleFacts, vocabulary: Vocabulary) -> None:

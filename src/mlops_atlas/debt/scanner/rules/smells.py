@@ -70,7 +70,7 @@ _NOTEBOOK = re.compile(r"[\w-][\w./\\-]*\.ipynb")
 def collect_prototype(module: Module, facts: ModuleFacts, setup: Setup) -> None:
     """A production module's imports of scratch modules and notebook runs, up to the first run.
 
-    The scratch modules are those of :attr:`Setup.scratch_names`; the rule keeps the ones
+    The scratch modules are those of `Setup.scratch_names`; the rule keeps the ones
     that turned out to parse.
     """
     if module.is_notebook or is_scratch(module.path):
