@@ -164,7 +164,8 @@ def test_a_page_without_its_spanish_twin_stops_a_bilingual_build(small_project: 
     (docs / "about.md").write_text("# About\n")
     (docs / "index.es.md").write_text("---\ntranslation_of: 0\n---\n# Inicio\n")
     error = build_page(small_project, "# Home\n")
-    assert "about.es.md: missing" in error and "docs/about.md" in error
+    assert "about.es.md: missing" in error
+    assert "docs/about.md" in error
 
 
 def test_unknown_diagram_stops_the_build(small_project: Path) -> None:
@@ -232,6 +233,17 @@ def test_course_map_naming_a_missing_example_stops_the_build(small_project: Path
     error = build_page(small_project, "# x\n")
     assert "courses.yaml): topic 'Desafíos y necesidades" in error
     assert "unknown example 'cace'" in error
+
+
+def test_a_bad_glossary_entry_stops_the_build_in_one_line(small_project: Path) -> None:
+    course = small_project / "src" / "mlops_atlas" / "course"
+    course.mkdir(parents=True)
+    (course / "glossary.yaml").write_text(
+        "- en: drift\n  es: deriva\n  define_en: A change.\n  define_es: Un cambio.\n"
+        "  cite: baylor2071tfx\n  see: [index.md]\n"
+    )
+    error = build_page(small_project, "# x\n")
+    assert "glossary.yaml: entry 1 ('drift'): 'cite': unknown citation key 'baylor2071tfx'" in error
 
 
 def test_debt_map_links_reach_existing_pages_and_anchors(built_site: Path) -> None:
