@@ -172,7 +172,7 @@ def test_malformed_course_file_names_the_class(tmp_path: Path) -> None:
 
 
 def test_glossary_uses_the_agreed_terms() -> None:
-    terms = {entry["en"]: entry["es"] for entry in load_glossary()}
+    terms = {entry.en: entry.es for entry in load_glossary()}
     assert terms["drift"].startswith("deriva")
     assert terms["feature store"] == "almacén de features"
     assert "pipeline" in terms["pipeline"]

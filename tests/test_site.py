@@ -235,6 +235,17 @@ def test_course_map_naming_a_missing_example_stops_the_build(small_project: Path
     assert "unknown example 'cace'" in error
 
 
+def test_a_bad_glossary_entry_stops_the_build_in_one_line(small_project: Path) -> None:
+    course = small_project / "src" / "mlops_atlas" / "course"
+    course.mkdir(parents=True)
+    (course / "glossary.yaml").write_text(
+        "- en: drift\n  es: deriva\n  define_en: A change.\n  define_es: Un cambio.\n"
+        "  cite: baylor2071tfx\n  see: [index.md]\n"
+    )
+    error = build_page(small_project, "# x\n")
+    assert "glossary.yaml: entry 1 ('drift'): 'cite': unknown citation key 'baylor2071tfx'" in error
+
+
 def test_debt_map_links_reach_existing_pages_and_anchors(built_site: Path) -> None:
     """Every box of the debt map opens a page that exists, at an anchor that exists."""
     svg_path = built_site / "generated" / "diagrams" / "sculley2015-debt-map.svg"

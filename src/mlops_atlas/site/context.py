@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mlops_atlas.bibliography import Bibliography
-from mlops_atlas.course import Course
+from mlops_atlas.course import Course, GlossaryEntry
 from mlops_atlas.diagrams import DiagramSpec
 from mlops_atlas.runner import ExampleRun
 
@@ -31,7 +31,7 @@ class SiteContext:
         cited_by: Docs paths of the pages citing each key (front matter or in the text).
         page_titles: Title of each docs page, by language, for links.
         course: The course map data (None when a site has none).
-        glossary: The English ⇄ Spanish glossary.
+        glossary: The glossary: each term in both languages, defined, cited and linked.
         root: The project folder (for included files).
         site_url: The site's public address (``site_url`` in ``mkdocs.yml``).
         repository: The project's repository (``repo_url`` in ``mkdocs.yml``), once published.
@@ -51,7 +51,7 @@ class SiteContext:
     cited_by: Mapping[str, list[str]] = field(default_factory=dict)
     page_titles: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     course: Course | None = None
-    glossary: list[dict[str, str]] = field(default_factory=list)
+    glossary: list[GlossaryEntry] = field(default_factory=list)
     root: Path = field(default_factory=Path)
     site_url: str = "/"
     repository: str = ""

@@ -312,6 +312,13 @@ def prepare(
         for key in dict.fromkeys(keys):
             cited_by.setdefault(key, []).append(page)
 
+    glossary_file = root / "src" / "mlops_atlas" / "course" / "glossary.yaml"
+    glossary = (
+        load_glossary(glossary_file, bibliography=bibliography, docs_dir=docs_dir)
+        if glossary_file.is_file()
+        else []
+    )
+
     course = None
     course_file = root / "src" / "mlops_atlas" / "course" / "courses.yaml"
     if course_file.is_file():
@@ -333,7 +340,7 @@ def prepare(
         cited_by=cited_by,
         page_titles=page_titles,
         course=course,
-        glossary=load_glossary(),
+        glossary=glossary,
         root=root,
         site_url=paths.site_url(root) if (root / "mkdocs.yml").is_file() else "/",
         repository=paths.repository_url(root),

@@ -386,7 +386,7 @@ def expand_shortcodes(
         "diagram-gallery": lambda _: diagram_gallery(page, context, language),
         "course-map": lambda arg: course_map(arg, page, context, language),
         "glossary": lambda arg: glossary_markdown(
-            context.glossary, language=_language(arg, language)
+            context.glossary, language=_language(arg, language), page=page
         ),
         "bibliography": lambda _: bibliography_list(page, context, language),
         "get-code": lambda _: get_code(page, context, language),

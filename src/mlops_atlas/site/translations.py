@@ -27,6 +27,7 @@ __all__ = [
     "check_translations",
     "english_pages",
     "heading_ids",
+    "headings",
     "source_hash",
     "stamp_translation",
     "twin_of",
@@ -105,18 +106,19 @@ _HEADING = re.compile(r"^#{2,6}[ \t]+(?P<text>.+?)[ \t]*$")
 _ATTR_ID = re.compile(r"\{[^}]*#(?P<id>[\w-]+)[^}]*\}[ \t]*$")
 
 
-def heading_ids(text: str) -> list[str]:
-    r"""The anchors of a page's section headings (levels 2 to 6), in order.
+def headings(text: str) -> list[tuple[str, str]]:
+    r"""Each section heading (levels 2 to 6) of a page as its anchor and its plain text, in order.
 
     An explicit ``{ #id }`` wins; otherwise the id is what Python-Markdown's ``toc``
-    extension makes of the heading's text. Headings inside fenced code are skipped.
+    extension makes of the heading's text. The text loses its attribute list and its
+    inline markup. Headings inside fenced code are skipped.
 
-    >>> heading_ids("# Title\\n## Why it matters\\n## Por qué { #why }\\n```\\n## not\\n```")
-    ['why-it-matters', 'why']
+    >>> headings("## Why *it* matters\n## Por qué { #why }")
+    [('why-it-matters', 'Why it matters'), ('why', 'Por qué')]
     """
     from markdown.extensions.toc import slugify
 
-    ids, fenced = [], False
+    found, fenced = [], False
     for line in text.splitlines():
         if _FENCE.match(line.lstrip()):
             fenced = not fenced
@@ -127,11 +129,19 @@ def heading_ids(text: str) -> list[str]:
         heading = match.group("text")
         explicit = _ATTR_ID.search(heading)
         if explicit:
-            ids.append(explicit.group("id"))
-        else:
-            plain = re.sub(r"[`*_]|\[([^\]]*)\]\([^)]*\)", r"\1", heading).rstrip("#").strip()
-            ids.append(slugify(plain, "-"))
-    return ids
+            heading = heading[: explicit.start()]
+        plain = re.sub(r"[`*_]|\[([^\]]*)\]\([^)]*\)", r"\1", heading).rstrip("#").strip()
+        found.append((explicit.group("id") if explicit else slugify(plain, "-"), plain))
+    return found
+
+
+def heading_ids(text: str) -> list[str]:
+    r"""The anchors of a page's section headings (levels 2 to 6), in order (see `headings`).
+
+    >>> heading_ids("# Title\n## Why it matters\n## Por qué { #why }\n```\n## not\n```")
+    ['why-it-matters', 'why']
+    """
+    return [anchor for anchor, _ in headings(text)]
 
 
 def check_translations(docs_dir: Path, language: str = LANGUAGE) -> list[TranslationProblem]:
