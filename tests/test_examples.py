@@ -103,3 +103,17 @@ def test_yaml_an_example_writes_is_kept_as_a_download(tmp_path: Path) -> None:
     assert [path.name for path in run.downloads] == ["pipeline.yaml"]
     assert run.downloads[0].read_text() == "a: 1\n"
     assert run.figures == ()
+
+
+def test_a_docstring_or_comment_edit_runs_no_example_again(tmp_path: Path) -> None:
+    from mlops_atlas.runner import _code_fingerprint
+
+    module = tmp_path / "m.py"
+    module.write_text('"""Module."""\n\ndef f(x):\n    """Old words."""\n    return x + 1\n')
+    before = _code_fingerprint(module, 1)
+    module.write_text(
+        '"""Module, reworded."""\n\ndef f(x):  # why\n    """New."""\n    return x + 1\n'
+    )
+    assert _code_fingerprint(module, 2) == before
+    module.write_text('"""Module."""\n\ndef f(x):\n    """Old words."""\n    return x + 2\n')
+    assert _code_fingerprint(module, 3) != before
