@@ -164,7 +164,8 @@ def test_a_page_without_its_spanish_twin_stops_a_bilingual_build(small_project: 
     (docs / "about.md").write_text("# About\n")
     (docs / "index.es.md").write_text("---\ntranslation_of: 0\n---\n# Inicio\n")
     error = build_page(small_project, "# Home\n")
-    assert "about.es.md: missing" in error and "docs/about.md" in error
+    assert "about.es.md: missing" in error
+    assert "docs/about.md" in error
 
 
 def test_unknown_diagram_stops_the_build(small_project: Path) -> None:

@@ -117,7 +117,8 @@ def test_a_twin_heading_without_the_english_anchor_is_named(docs: Path) -> None:
     stamp_translation(twin)
     (problem,) = [p for p in check_translations(docs) if p.twin == twin]
     assert problem.kind == "anchors"
-    assert "#why-it-matters" in problem.detail and "#try-it" not in problem.detail
+    assert "#why-it-matters" in problem.detail
+    assert "#try-it" not in problem.detail
     twin.write_text(twin.read_text().replace("importa\n", "importa { #why-it-matters }\n"))
     assert [p for p in check_translations(docs) if p.twin == twin] == []
 

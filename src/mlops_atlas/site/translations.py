@@ -106,12 +106,12 @@ _ATTR_ID = re.compile(r"\{[^}]*#(?P<id>[\w-]+)[^}]*\}[ \t]*$")
 
 
 def heading_ids(text: str) -> list[str]:
-    """The anchors of a page's section headings (levels 2 to 6), in order.
+    r"""The anchors of a page's section headings (levels 2 to 6), in order.
 
     An explicit ``{ #id }`` wins; otherwise the id is what Python-Markdown's ``toc``
     extension makes of the heading's text. Headings inside fenced code are skipped.
 
-    >>> heading_ids("# Title\\n## Why it matters\\n## Por qué { #why }\\n```\\n## not\\n```")
+    >>> heading_ids("# Title\n## Why it matters\n## Por qué { #why }\n```\n## not\n```")
     ['why-it-matters', 'why']
     """
     from markdown.extensions.toc import slugify
