@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -30,11 +31,50 @@ ROOT = Path(__file__).resolve().parents[1]
 collect_ignore_glob = ["fixtures/*"]
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark a test by what it waits for, whatever its module says.
+
+    One that asks for an example's run is ``examples``, one that asks for the built
+    site is ``site``: ``-m "not site and not browser and not examples"`` then never
+    runs an example or builds the site.
+    """
+    for item in items:
+        names = getattr(item, "fixturenames", ())
+        if "example_run" in names and item.get_closest_marker("examples") is None:
+            item.add_marker(pytest.mark.examples)
+        if "built_site" in names and item.get_closest_marker("site") is None:
+            item.add_marker(pytest.mark.site)
+
+
 @pytest.fixture(autouse=True, scope="session")
 def private_mlflow_store(tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Tests never log to the user's MLflow store."""
+    """Tests never log to the user's MLflow store.
+
+    Theirs starts as a copy of an empty store whose tables MLflow created once per
+    MLflow version (kept in the project's cache, shared with the examples' runs), so
+    no worker waits for MLflow's migrations.
+    """
+    from mlops_atlas.runner import mlflow_store_template
+
     store = tmp_path_factory.mktemp("mlflow") / "mlflow.db"
+    shutil.copyfile(mlflow_store_template(), store)
     os.environ["MLFLOW_TRACKING_URI"] = f"sqlite:///{store}"
+
+
+@pytest.fixture
+def fresh_mlflow_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """An empty MLflow store for this test alone, where MLflow logs; yields its URI.
+
+    A copy of the shared empty store: a store of its own without MLflow's migrations.
+    """
+    from mlops_atlas.runner import mlflow_store_template
+
+    store = tmp_path / "mlflow.db"
+    shutil.copyfile(mlflow_store_template(), store)
+    uri = f"sqlite:///{store}"
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", uri)
+    return uri
 
 
 MLFLOW_SERVER_TIMEOUT = 180.0
@@ -72,15 +112,20 @@ def mlflow_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real ``mlflow server`` on 127.0.0.1; yields its tracking URI (``http://127.0.0.1:PORT``).
 
     It listens on a free port, keeps its runs and registry in its own SQLite file
-    and its artifacts in its own folder (both in a temporary directory), and is
+    (an empty store to begin with) and its artifacts in its own folder (both in a
+    temporary directory), and is
     stopped when the session ends. Point MLflow at it with
     ``monkeypatch.setenv("MLFLOW_TRACKING_URI", mlflow_server)`` or
     ``MlflowClient(tracking_uri=mlflow_server)``. If it does not answer
     ``/health`` within :data:`MLFLOW_SERVER_TIMEOUT` seconds, the test fails with
     the end of the server's log.
     """
+    from mlops_atlas.runner import mlflow_store_template
+
     folder = tmp_path_factory.mktemp("mlflow-server")
     log_path = folder / "server.log"
+    # its database starts as a copy of the shared empty store: the server skips the migrations
+    shutil.copyfile(mlflow_store_template(), folder / "mlflow.db")
     port = _free_port()
     uri = f"http://127.0.0.1:{port}"
     command = [
