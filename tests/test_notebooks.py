@@ -152,7 +152,7 @@ def test_a_notebook_runs_in_jupyter_and_prints_what_the_script_printed(
 
     from mlops_atlas.site.prepare import default_cache_dir
 
-    name = "distribution_shifts"
+    name = "cace"  # cells at module level, a figure, a logged run, and quick to run
     run = run_example(name, default_cache_dir(EXAMPLES_DIR.parent) / "examples")
     recorded = [{"stdout": c.stdout, "figures": [f.name for f in c.figures]} for c in run.cells]
     script = (EXAMPLES_DIR / f"{name}.py").read_text(encoding="utf-8")
