@@ -31,9 +31,50 @@ ROOT = Path(__file__).resolve().parents[1]
 collect_ignore_glob = ["fixtures/*"]
 
 
+XDIST_GROUPS = {
+    "tests/test_site.py": "site",
+    "tests/test_browser.py": "site",
+    "tests/test_debt_scanner.py": "old-scanner",
+    "tests/test_hostile_bibliography.py": "awkward-site",
+    "tests/test_pipeline_steps.py": "pipeline_steps",
+    "tests/test_serving.py": "serving",
+}
+"""Modules whose tests run on one xdist worker, by the ``xdist_group`` they declare.
+
+``--dist loadgroup`` keeps a group on one worker by adding ``@group`` to its tests'
+node ids; pytest 9.2's structured node ids drop that suffix, and the groups were
+spread over every worker: a worker waited for the other's site build, two built the
+same server (pytest-xdist#1386). Until that is fixed, the scheduler below groups
+these modules itself; collection fails if a module declares a group not listed here.
+"""
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """``--dist loadgroup``, with the groups of :data:`XDIST_GROUPS` kept by module."""
+    if config.getoption("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadGroupScheduling
+
+    class ModuleGroupScheduling(LoadGroupScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            scope = super()._split_scope(nodeid)
+            if scope != nodeid:  # xdist found the group in the node id (pytest before 9.2)
+                return scope
+            return XDIST_GROUPS.get(nodeid.split("::", 1)[0], nodeid)
+
+    return ModuleGroupScheduling(config, log)
+
+
+def _declared_group(item: pytest.Item) -> str | None:
+    mark = item.get_closest_marker("xdist_group")
+    if mark is None:
+        return None
+    return str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark a test by what it waits for, whatever its module says.
+    """Mark a test by what it waits for, whatever its module says; check its xdist group.
 
     One that asks for an example's run is ``examples``, one that asks for the built
     site is ``site``: ``-m "not site and not browser and not examples"`` then never
@@ -45,6 +86,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.examples)
         if "built_site" in names and item.get_closest_marker("site") is None:
             item.add_marker(pytest.mark.site)
+        group = _declared_group(item)
+        module = item.nodeid.split("::", 1)[0]
+        if group is not None and XDIST_GROUPS.get(module) != group:
+            raise pytest.UsageError(
+                f"{module}: xdist_group {group!r} is not in tests/conftest.py XDIST_GROUPS; "
+                f"add {module!r}: {group!r} there"
+            )
 
 
 @pytest.fixture(autouse=True, scope="session")
