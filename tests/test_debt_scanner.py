@@ -501,6 +501,7 @@ def _new_report(path: Path | str, exclude: list[str], jobs: int) -> dict:
     return report
 
 
+@pytest.mark.slow  # the old scanner, from git, in another process
 @pytest.mark.xdist_group("old-scanner")  # one worker runs the old scanner, once
 @pytest.mark.parametrize("folder", COMPARED)
 def test_file_by_file_reports_what_the_whole_tree_scanner_did(
@@ -512,6 +513,7 @@ def test_file_by_file_reports_what_the_whole_tree_scanner_did(
     assert _new_report(f"{REPOSITORY}/{folder}", exclude, jobs) == old_reports[folder]
 
 
+@pytest.mark.slow  # pools of worker processes
 def test_the_report_does_not_depend_on_the_number_of_processes(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

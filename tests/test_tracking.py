@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 SCRIPT = """
 from mlops_atlas.tracking import log_run
 print(log_run("t", params={"seed": 1}, metrics={"m": 0.5}, tables={"table": "a b"}))
@@ -27,6 +29,7 @@ def run_in(folder: Path, env: dict[str, str]) -> str:
     return result.stdout.strip().splitlines()[-1]
 
 
+@pytest.mark.slow  # MLflow in new processes
 def test_default_store_is_mlflows_sqlite_file_in_the_working_directory(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "MLFLOW_TRACKING_URI"}
     run_id = run_in(tmp_path, env)
@@ -35,6 +38,7 @@ def test_default_store_is_mlflows_sqlite_file_in_the_working_directory(tmp_path:
     assert list((tmp_path / "mlruns").rglob("table.txt"))  # MLflow's own default artifact root
 
 
+@pytest.mark.slow  # MLflow in new processes
 def test_environment_variable_overrides_the_store(tmp_path: Path) -> None:
     import sqlite3
 
@@ -49,6 +53,7 @@ def test_environment_variable_overrides_the_store(tmp_path: Path) -> None:
     assert not (tmp_path / "mlflow.db").exists()  # ...not to the default one
 
 
+@pytest.mark.slow  # MLflow in new processes
 def test_an_unreachable_server_is_one_line_in_seconds_not_minutes(tmp_path: Path) -> None:
     # port 9 (discard) has no MLflow server; MLflow alone would retry for minutes
     env = {**os.environ, "MLFLOW_TRACKING_URI": "http://127.0.0.1:9"}
@@ -69,6 +74,7 @@ def test_an_unreachable_server_is_one_line_in_seconds_not_minutes(tmp_path: Path
     ]
 
 
+@pytest.mark.slow  # MLflow in new processes
 def test_two_processes_share_a_fresh_store_safely(tmp_path: Path) -> None:
     env = {**os.environ, "MLFLOW_TRACKING_URI": f"sqlite:///{tmp_path / 'fresh.db'}"}
     processes = [
@@ -90,7 +96,6 @@ def test_two_processes_share_a_fresh_store_safely(tmp_path: Path) -> None:
 
 def test_a_run_that_fails_part_way_is_ended_failed(fresh_mlflow_store, monkeypatch) -> None:
     import mlflow
-    import pytest
     from mlflow.exceptions import MlflowException
 
     from mlops_atlas.tracking import TrackingError, log_run
