@@ -13,58 +13,34 @@ Run it: ``python examples/cace.py`` (about a second; figures go to
 """
 
 # %%
-# The experiment lives in the library; the example sets its knobs.
+# The experiment lives in the library; the example sets its knobs and runs it.
 from mlops_atlas.debt.cace import CaceResult, simulate_cace
 
 SEED = 0
 SAMPLES = 20_000
 X1_NOISE = 1.0  # standard deviation of the noise the upstream change adds to x1
 
+result = simulate_cace(seed=SEED, n=SAMPLES, x1_noise=X1_NOISE)
 
-def main() -> CaceResult:
-    """Run the experiment, print what it shows, save the figure, log the run."""
-    result = simulate_cace(seed=SEED, n=SAMPLES, x1_noise=X1_NOISE)
+# %%
+# Only x1 changed: its spread grew, nothing else about the world did.
+print(f"x1 standard deviation: {result.x1_std_before:.2f} -> {result.x1_std_after:.2f}")
 
-    # %%
-    # Only x1 changed: its spread grew, nothing else about the world did.
-    print(f"x1 standard deviation: {result.x1_std_before:.2f} -> {result.x1_std_after:.2f}")
+# %%
+# Yet every weight moved. x2 picks up the signal x1 no longer carries,
+# and even the independent x3 and x4 shift.
+print()
+print(result.table())
 
-    # %%
-    # Yet every weight moved. x2 picks up the signal x1 no longer carries,
-    # and even the independent x3 and x4 shift.
-    print()
-    print(result.table())
+# %%
+# The same inputs now get different answers: prediction churn.
+print()
+print(f"prediction churn: {result.churn:.1%} of predictions flip after retraining")
+print(f"accuracy: {result.accuracy_before:.3f} before, {result.accuracy_after:.3f} after")
 
-    # %%
-    # The same inputs now get different answers: prediction churn.
-    print()
-    print(f"prediction churn: {result.churn:.1%} of predictions flip after retraining")
-    print(f"accuracy: {result.accuracy_before:.3f} before, {result.accuracy_after:.3f} after")
-
-    # %%
-    # A figure: the distribution of x1 before and after, and the weights.
-    figure = plot(result)
-    from mlops_atlas.outputs import output_dir, save_figure
-
-    saved = save_figure(figure, output_dir("cace"), "cace-weights")
-    print(f"\nfigure: {saved.name}")
-
-    # %%
-    # Log the run to MLflow, as every example does.
-    from mlops_atlas.tracking import log_run
-
-    log_run(
-        "sculley2015-cace",
-        params={"seed": SEED, "samples": SAMPLES, "x1_noise": X1_NOISE},
-        metrics={
-            "churn": result.churn,
-            **{f"relative_change_{name}": value for name, value in result.relative_change.items()},
-        },
-        figures={"cace-weights": figure},
-        tables={"weights": result.table()},
-        run_name="cace",
-    )
-    return result
+# %%
+# A figure: the distribution of x1 before and after, and the weights.
+from mlops_atlas.outputs import output_dir, save_figure
 
 
 def plot(result: CaceResult):
@@ -94,5 +70,22 @@ def plot(result: CaceResult):
     return figure
 
 
-if __name__ == "__main__":
-    main()
+figure = plot(result)
+saved = save_figure(figure, output_dir("cace"), "cace-weights")
+print(f"\nfigure: {saved.name}")
+
+# %%
+# Log the run to MLflow, as every example does.
+from mlops_atlas.tracking import log_run
+
+log_run(
+    "sculley2015-cace",
+    params={"seed": SEED, "samples": SAMPLES, "x1_noise": X1_NOISE},
+    metrics={
+        "churn": result.churn,
+        **{f"relative_change_{name}": value for name, value in result.relative_change.items()},
+    },
+    figures={"cace-weights": figure},
+    tables={"weights": result.table()},
+    run_name="cace",
+)

@@ -95,47 +95,40 @@ def continuous_training(
 
 # %%
 # Compile, then run twice: clean labels pass the gate, noisy labels do not.
-def main() -> dict[str, object]:
-    """Compile the pipeline, run it on clean and on noisy data, print what happened."""
-    from pathlib import Path
+from pathlib import Path
 
-    from mlops_atlas.outputs import output_dir
-    from mlops_atlas.pipelines import compile_pipeline, pipeline_dag, run_locally, tasks_run
+from mlops_atlas.outputs import output_dir
+from mlops_atlas.pipelines import compile_pipeline, pipeline_dag, run_locally, tasks_run
 
-    folder = output_dir("kubeflow_pipeline")
-    compiled = compile_pipeline(continuous_training, folder / "pipeline.yaml")
-    dag = pipeline_dag(compiled)
-    print(f"compiled {compiled.name}: the IR YAML to upload to a Kubeflow cluster")
-    for task, needs in dag.items():
-        print(f"  {task:<14} after {', '.join(needs) or '(start)'}")
+folder = output_dir("kubeflow_pipeline")
+compiled = compile_pipeline(continuous_training, folder / "pipeline.yaml")
+dag = pipeline_dag(compiled)
+print(f"compiled {compiled.name}: the IR YAML to upload to a Kubeflow cluster")
+for task, needs in dag.items():
+    print(f"  {task:<14} after {', '.join(needs) or '(start)'}")
 
-    runs = {}
-    for label, noise in (("clean labels", 0.05), ("noisy labels", 0.30)):
-        root = Path(folder) / "runs" / label.replace(" ", "-")
-        task = run_locally(
-            continuous_training,
-            pipeline_root=root,
-            arguments={"seed": 0, "label_noise": noise, "min_accuracy": 0.85},
-        )
-        ran = tasks_run(root)
-        runs[label] = {"label_noise": noise, "accuracy": task.output, "tasks": ran}
-        verdict = "pushed" if "push" in ran else "not pushed: the gate held the model back"
-        print(f"\n{label} (noise {noise:.2f}): accuracy {task.output:.3f} -> {verdict}")
-        print(f"  tasks that ran: {', '.join(ran)}")
+runs = {}
+for label, noise in (("clean labels", 0.05), ("noisy labels", 0.30)):
+    root = Path(folder) / "runs" / label.replace(" ", "-")
+    task = run_locally(
+        continuous_training,
+        pipeline_root=root,
+        arguments={"seed": 0, "label_noise": noise, "min_accuracy": 0.85},
+    )
+    ran = tasks_run(root)
+    runs[label] = {"label_noise": noise, "accuracy": task.output, "tasks": ran}
+    verdict = "pushed" if "push" in ran else "not pushed: the gate held the model back"
+    print(f"\n{label} (noise {noise:.2f}): accuracy {task.output:.3f} -> {verdict}")
+    print(f"  tasks that ran: {', '.join(ran)}")
 
-    # %%
-    # Log both runs to MLflow, as every example does.
-    from mlops_atlas.tracking import log_run
+# %%
+# Log both runs to MLflow, as every example does.
+from mlops_atlas.tracking import log_run
 
-    for label, run in runs.items():
-        log_run(
-            "kubeflow-continuous-training",
-            params={"label_noise": run["label_noise"], "min_accuracy": 0.85},
-            metrics={"accuracy": run["accuracy"], "pushed": float("push" in run["tasks"])},
-            run_name=label,
-        )
-    return {"dag": dag, "runs": runs, "compiled": compiled}
-
-
-if __name__ == "__main__":
-    main()
+for label, run in runs.items():
+    log_run(
+        "kubeflow-continuous-training",
+        params={"label_noise": run["label_noise"], "min_accuracy": 0.85},
+        metrics={"accuracy": run["accuracy"], "pushed": float("push" in run["tasks"])},
+        run_name=label,
+    )

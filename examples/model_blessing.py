@@ -17,7 +17,7 @@ to ``outputs/model_blessing/``, the run to MLflow).
 import numpy as np
 import pandas as pd
 
-from mlops_atlas.validation import BlessingResult, bless, slice_metrics
+from mlops_atlas.validation import bless, slice_metrics
 
 SEED = 0
 ROWS = 20_000
@@ -46,61 +46,39 @@ def candidate_features(frame: pd.DataFrame) -> np.ndarray:
     return frame[["x1", "x2"]].to_numpy()
 
 
-def main() -> BlessingResult:
-    """Train both models, evaluate them per region, run the gate; return its verdict."""
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.metrics import accuracy_score
+# %%
+# Train the model in production (the baseline) and the candidate on the same data.
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import accuracy_score
 
-    rng = np.random.default_rng(SEED)
-    train, evaluation = make_world(rng, ROWS), make_world(rng, ROWS // 2)
-    baseline = LogisticRegression().fit(baseline_features(train), train["label"])
-    candidate = LogisticRegression().fit(candidate_features(train), train["label"])
+rng = np.random.default_rng(SEED)
+train, evaluation = make_world(rng, ROWS), make_world(rng, ROWS // 2)
+baseline = LogisticRegression().fit(baseline_features(train), train["label"])
+candidate = LogisticRegression().fit(candidate_features(train), train["label"])
 
-    # %%
-    # Accuracy overall and on each region, for both models, on the same evaluation data.
-    truth, regions = evaluation["label"].to_numpy(), evaluation["region"]
-    baseline_metrics = slice_metrics(
-        truth, baseline.predict(baseline_features(evaluation)), regions, accuracy_score
-    )
-    candidate_metrics = slice_metrics(
-        truth, candidate.predict(candidate_features(evaluation)), regions, accuracy_score
-    )
-    print(f"{'slice':<14}{'baseline':>10}{'candidate':>11}{'change':>9}")
-    for name, base in baseline_metrics.items():
-        value = candidate_metrics[name]
-        print(f"{name:<14}{base:>10.3f}{value:>11.3f}{value - base:>+9.3f}")
+# %%
+# Accuracy overall and on each region, for both models, on the same evaluation data.
+truth, regions = evaluation["label"].to_numpy(), evaluation["region"]
+baseline_metrics = slice_metrics(
+    truth, baseline.predict(baseline_features(evaluation)), regions, accuracy_score
+)
+candidate_metrics = slice_metrics(
+    truth, candidate.predict(candidate_features(evaluation)), regions, accuracy_score
+)
+print(f"{'slice':<14}{'baseline':>10}{'candidate':>11}{'change':>9}")
+for name, base in baseline_metrics.items():
+    value = candidate_metrics[name]
+    print(f"{name:<14}{base:>10.3f}{value:>11.3f}{value - base:>+9.3f}")
 
-    # %%
-    # The gate: no slice may lose TOLERANCE accuracy or more.
-    result = bless(candidate_metrics, baseline_metrics, tolerance=TOLERANCE, metric="accuracy")
-    print(f"\n{result.explain()}")
-    print(f"refused slices: {', '.join(result.failed_slices) or 'none'}")
+# %%
+# The gate: no slice may lose TOLERANCE accuracy or more.
+result = bless(candidate_metrics, baseline_metrics, tolerance=TOLERANCE, metric="accuracy")
+print(f"\n{result.explain()}")
+print(f"refused slices: {', '.join(result.failed_slices) or 'none'}")
 
-    # %%
-    # A figure: accuracy per slice, both models.
-    figure = plot(baseline_metrics, candidate_metrics, result.failed_slices)
-    from mlops_atlas.outputs import output_dir, save_figure
-
-    saved = save_figure(figure, output_dir("model_blessing"), "model_blessing-slices")
-    print(f"\nfigure: {saved.name}")
-
-    # %%
-    # Log the run to MLflow.
-    from mlops_atlas.tracking import log_run
-
-    log_run(
-        "baylor2017-model-blessing",
-        params={"seed": SEED, "rows": ROWS, "tolerance": TOLERANCE},
-        metrics={
-            "blessed": float(result.blessed),
-            **{f"baseline_{k.replace('=', '_')}": v for k, v in baseline_metrics.items()},
-            **{f"candidate_{k.replace('=', '_')}": v for k, v in candidate_metrics.items()},
-        },
-        figures={"model_blessing-slices": figure},
-        tables={"verdict": result.explain()},
-        run_name="model-blessing",
-    )
-    return result
+# %%
+# A figure: accuracy per slice, both models.
+from mlops_atlas.outputs import output_dir, save_figure
 
 
 def plot(baseline: dict[str, float], candidate: dict[str, float], failed: list[str]):
@@ -130,5 +108,23 @@ def plot(baseline: dict[str, float], candidate: dict[str, float], failed: list[s
     return figure
 
 
-if __name__ == "__main__":
-    main()
+figure = plot(baseline_metrics, candidate_metrics, result.failed_slices)
+saved = save_figure(figure, output_dir("model_blessing"), "model_blessing-slices")
+print(f"\nfigure: {saved.name}")
+
+# %%
+# Log the run to MLflow.
+from mlops_atlas.tracking import log_run
+
+log_run(
+    "baylor2017-model-blessing",
+    params={"seed": SEED, "rows": ROWS, "tolerance": TOLERANCE},
+    metrics={
+        "blessed": float(result.blessed),
+        **{f"baseline_{k.replace('=', '_')}": v for k, v in baseline_metrics.items()},
+        **{f"candidate_{k.replace('=', '_')}": v for k, v in candidate_metrics.items()},
+    },
+    figures={"model_blessing-slices": figure},
+    tables={"verdict": result.explain()},
+    run_name="model-blessing",
+)

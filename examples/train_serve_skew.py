@@ -73,98 +73,67 @@ def break_batch(batch: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
     return broken  # 4. the age shift comes from make_customers(age_shift=...)
 
 
-def main() -> dict:
-    """Train, infer the schema, validate a broken and a clean serving batch; return both."""
-    rng = np.random.default_rng(SEED)
-    training = make_customers(rng, ROWS)
-    model = train_model(training)
-    print(
-        f"model trained on {len(training)} rows; training accuracy {model.score(training.drop(columns='churn'), training['churn']):.3f}"
-    )
+# %%
+# Train the model on 5,000 customers from that world.
+rng = np.random.default_rng(SEED)
+training = make_customers(rng, ROWS)
+model = train_model(training)
+print(
+    f"model trained on {len(training)} rows; training accuracy {model.score(training.drop(columns='churn'), training['churn']):.3f}"
+)
 
-    # %%
-    # The schema is inferred from the training statistics with TFDV's rules:
-    # types, presence, one value per example, the plan and region vocabularies.
-    # The label is expected in TRAINING only; skew thresholds are set for every
-    # categorical and numeric feature at once.
-    training_stats = compute_statistics(training)
-    schema = infer_schema(training_stats)
-    set_environments(schema, training_only=("churn",))
-    set_default_thresholds(
-        schema, categorical=CATEGORICAL_THRESHOLD, numeric=NUMERIC_THRESHOLD, comparator="skew"
-    )
+# %%
+# The schema is inferred from the training statistics with TFDV's rules:
+# types, presence, one value per example, the plan and region vocabularies.
+# The label is expected in TRAINING only; skew thresholds are set for every
+# categorical and numeric feature at once.
+training_stats = compute_statistics(training)
+schema = infer_schema(training_stats)
+set_environments(schema, training_only=("churn",))
+set_default_thresholds(
+    schema, categorical=CATEGORICAL_THRESHOLD, numeric=NUMERIC_THRESHOLD, comparator="skew"
+)
 
-    # %%
-    # A serving batch from an older population, with three more things wrong.
-    serving = break_batch(make_customers(rng, ROWS, age_shift=15).drop(columns="churn"), rng)
-    serving_stats = compute_statistics(serving)
-    anomalies = validate_statistics(serving_stats, schema, environment="SERVING")
-    print("\nserving batch against the schema (environment SERVING):")
-    print(anomalies.table())
+# %%
+# A serving batch from an older population, with three more things wrong.
+serving = break_batch(make_customers(rng, ROWS, age_shift=15).drop(columns="churn"), rng)
+serving_stats = compute_statistics(serving)
+anomalies = validate_statistics(serving_stats, schema, environment="SERVING")
+print("\nserving batch against the schema (environment SERVING):")
+print(anomalies.table())
 
-    # %%
-    # Skew: training statistics against serving statistics, as TFDV's
-    # validate_statistics(train_stats, schema, serving_statistics=...) does.
-    skew = validate_statistics(
-        training_stats, schema, environment="TRAINING", serving_statistics=serving_stats
-    )
-    print("\ntraining vs serving (skew):")
-    print(skew.table())
-    print()
-    print(skew.measurement_table())
-    verdict = "BLOCK: do not serve this batch" if not (anomalies.ok and skew.ok) else "serve"
-    print(f"\ndecision: {verdict}")
+# %%
+# Skew: training statistics against serving statistics, as TFDV's
+# validate_statistics(train_stats, schema, serving_statistics=...) does.
+skew = validate_statistics(
+    training_stats, schema, environment="TRAINING", serving_statistics=serving_stats
+)
+print("\ntraining vs serving (skew):")
+print(skew.table())
+print()
+print(skew.measurement_table())
+verdict = "BLOCK: do not serve this batch" if not (anomalies.ok and skew.ok) else "serve"
+print(f"\ndecision: {verdict}")
 
-    # %%
-    # A clean batch from the training distribution passes, and the model serves it.
-    clean = make_customers(rng, ROWS)
-    clean_stats = compute_statistics(clean.drop(columns="churn"))
-    clean_anomalies = validate_statistics(clean_stats, schema, environment="SERVING")
-    clean_skew = validate_statistics(
-        training_stats, schema, environment="TRAINING", serving_statistics=clean_stats
-    )
-    print(f"\nclean batch against the schema: {clean_anomalies.table()}")
-    print(f"clean batch, training vs serving: {clean_skew.table()}")
-    print(
-        f"clean batch served; accuracy {model.score(clean.drop(columns='churn'), clean['churn']):.3f}"
-    )
-    largest = max(clean_skew.measurements, key=lambda m: m.value)
-    print(f"largest clean skew: {largest.feature} {largest.measure} {largest.value:.4f}")
+# %%
+# A clean batch from the training distribution passes, and the model serves it.
+clean = make_customers(rng, ROWS)
+clean_stats = compute_statistics(clean.drop(columns="churn"))
+clean_anomalies = validate_statistics(clean_stats, schema, environment="SERVING")
+clean_skew = validate_statistics(
+    training_stats, schema, environment="TRAINING", serving_statistics=clean_stats
+)
+print(f"\nclean batch against the schema: {clean_anomalies.table()}")
+print(f"clean batch, training vs serving: {clean_skew.table()}")
+print(
+    f"clean batch served; accuracy {model.score(clean.drop(columns='churn'), clean['churn']):.3f}"
+)
+largest = max(clean_skew.measurements, key=lambda m: m.value)
+print(f"largest clean skew: {largest.feature} {largest.measure} {largest.value:.4f}")
 
-    # %%
-    # A figure of what drifted: age and plan, training against serving.
-    figure = plot(training, serving)
-    from mlops_atlas.outputs import output_dir, save_figure
-
-    saved = save_figure(figure, output_dir("train_serve_skew"), "train_serve_skew-distributions")
-    print(f"\nfigure: {saved.name}")
-
-    # %%
-    # Log the run to MLflow.
-    from mlops_atlas.tracking import log_run
-
-    log_run(
-        "baylor2017-train-serve-skew",
-        params={
-            "seed": SEED,
-            "rows": ROWS,
-            "categorical_threshold": CATEGORICAL_THRESHOLD,
-            "numeric_threshold": NUMERIC_THRESHOLD,
-        },
-        metrics={
-            "serving_anomalies": sum(len(v) for v in anomalies.anomalies.values()),
-            **{f"skew_{m.feature}": m.value for m in skew.measurements},
-        },
-        figures={"train_serve_skew-distributions": figure},
-        tables={"anomalies": anomalies.table(), "skew": skew.measurement_table()},
-        run_name="train-serve-skew",
-    )
-    return {
-        "serving": anomalies,
-        "skew": skew,
-        "clean": clean_anomalies,
-        "clean_skew": clean_skew,
-    }
+# %%
+# A figure of what drifted: age and plan, training against serving.
+from mlops_atlas.outputs import output_dir, save_figure
 
 
 def plot(training: pd.DataFrame, serving: pd.DataFrame):
@@ -191,5 +160,27 @@ def plot(training: pd.DataFrame, serving: pd.DataFrame):
     return figure
 
 
-if __name__ == "__main__":
-    main()
+figure = plot(training, serving)
+saved = save_figure(figure, output_dir("train_serve_skew"), "train_serve_skew-distributions")
+print(f"\nfigure: {saved.name}")
+
+# %%
+# Log the run to MLflow.
+from mlops_atlas.tracking import log_run
+
+log_run(
+    "baylor2017-train-serve-skew",
+    params={
+        "seed": SEED,
+        "rows": ROWS,
+        "categorical_threshold": CATEGORICAL_THRESHOLD,
+        "numeric_threshold": NUMERIC_THRESHOLD,
+    },
+    metrics={
+        "serving_anomalies": sum(len(v) for v in anomalies.anomalies.values()),
+        **{f"skew_{m.feature}": m.value for m in skew.measurements},
+    },
+    figures={"train_serve_skew-distributions": figure},
+    tables={"anomalies": anomalies.table(), "skew": skew.measurement_table()},
+    run_name="train-serve-skew",
+)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -30,11 +31,98 @@ ROOT = Path(__file__).resolve().parents[1]
 collect_ignore_glob = ["fixtures/*"]
 
 
+XDIST_GROUPS = {
+    "tests/test_site.py": "site",
+    "tests/test_browser.py": "site",
+    "tests/test_debt_scanner.py": "old-scanner",
+    "tests/test_hostile_bibliography.py": "awkward-site",
+    "tests/test_pipeline_steps.py": "pipeline_steps",
+    "tests/test_serving.py": "serving",
+}
+"""Modules whose tests run on one xdist worker, by the ``xdist_group`` they declare.
+
+``--dist loadgroup`` keeps a group on one worker by adding ``@group`` to its tests'
+node ids; pytest 9.2's structured node ids drop that suffix, and the groups were
+spread over every worker: a worker waited for the other's site build, two built the
+same server (pytest-xdist#1386). Until that is fixed, the scheduler below groups
+these modules itself; collection fails if a module declares a group not listed here.
+"""
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """``--dist loadgroup``, with the groups of :data:`XDIST_GROUPS` kept by module."""
+    if config.getoption("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadGroupScheduling
+
+    class ModuleGroupScheduling(LoadGroupScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            scope = super()._split_scope(nodeid)
+            if scope != nodeid:  # xdist found the group in the node id (pytest before 9.2)
+                return scope
+            return XDIST_GROUPS.get(nodeid.split("::", 1)[0], nodeid)
+
+    return ModuleGroupScheduling(config, log)
+
+
+def _declared_group(item: pytest.Item) -> str | None:
+    mark = item.get_closest_marker("xdist_group")
+    if mark is None:
+        return None
+    return str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark a test by what it waits for, whatever its module says; check its xdist group.
+
+    One that asks for an example's run is ``examples``, one that asks for the built
+    site is ``site``: ``-m "not site and not browser and not examples"`` then never
+    runs an example or builds the site.
+    """
+    for item in items:
+        names = getattr(item, "fixturenames", ())
+        if "example_run" in names and item.get_closest_marker("examples") is None:
+            item.add_marker(pytest.mark.examples)
+        if "built_site" in names and item.get_closest_marker("site") is None:
+            item.add_marker(pytest.mark.site)
+        group = _declared_group(item)
+        module = item.nodeid.split("::", 1)[0]
+        if group is not None and XDIST_GROUPS.get(module) != group:
+            raise pytest.UsageError(
+                f"{module}: xdist_group {group!r} is not in tests/conftest.py XDIST_GROUPS; "
+                f"add {module!r}: {group!r} there"
+            )
+
+
 @pytest.fixture(autouse=True, scope="session")
 def private_mlflow_store(tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Tests never log to the user's MLflow store."""
+    """Tests never log to the user's MLflow store.
+
+    Theirs starts as a copy of an empty store whose tables MLflow created once per
+    MLflow version (kept in the project's cache, shared with the examples' runs), so
+    no worker waits for MLflow's migrations.
+    """
+    from mlops_atlas.runner import mlflow_store_template
+
     store = tmp_path_factory.mktemp("mlflow") / "mlflow.db"
+    shutil.copyfile(mlflow_store_template(), store)
     os.environ["MLFLOW_TRACKING_URI"] = f"sqlite:///{store}"
+
+
+@pytest.fixture
+def fresh_mlflow_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """An empty MLflow store for this test alone, where MLflow logs; yields its URI.
+
+    A copy of the shared empty store: a store of its own without MLflow's migrations.
+    """
+    from mlops_atlas.runner import mlflow_store_template
+
+    store = tmp_path / "mlflow.db"
+    shutil.copyfile(mlflow_store_template(), store)
+    uri = f"sqlite:///{store}"
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", uri)
+    return uri
 
 
 MLFLOW_SERVER_TIMEOUT = 180.0
@@ -72,15 +160,20 @@ def mlflow_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real ``mlflow server`` on 127.0.0.1; yields its tracking URI (``http://127.0.0.1:PORT``).
 
     It listens on a free port, keeps its runs and registry in its own SQLite file
-    and its artifacts in its own folder (both in a temporary directory), and is
+    (an empty store to begin with) and its artifacts in its own folder (both in a
+    temporary directory), and is
     stopped when the session ends. Point MLflow at it with
     ``monkeypatch.setenv("MLFLOW_TRACKING_URI", mlflow_server)`` or
     ``MlflowClient(tracking_uri=mlflow_server)``. If it does not answer
     ``/health`` within :data:`MLFLOW_SERVER_TIMEOUT` seconds, the test fails with
     the end of the server's log.
     """
+    from mlops_atlas.runner import mlflow_store_template
+
     folder = tmp_path_factory.mktemp("mlflow-server")
     log_path = folder / "server.log"
+    # its database starts as a copy of the shared empty store: the server skips the migrations
+    shutil.copyfile(mlflow_store_template(), folder / "mlflow.db")
     port = _free_port()
     uri = f"http://127.0.0.1:{port}"
     command = [

@@ -4,7 +4,6 @@ passes on data without it; the CLI's bad inputs give one line and exit 2."""
 from __future__ import annotations
 
 import json
-import runpy
 
 import pandas as pd
 import pytest
@@ -22,7 +21,6 @@ from mlops_atlas.assurance import (
     thin_slice,
 )
 from mlops_atlas.cli import main
-from mlops_atlas.runner import EXAMPLES_DIR
 
 
 def labelled(frame: pd.DataFrame) -> pd.DataFrame:
@@ -231,10 +229,9 @@ def test_cli_bad_input_is_one_line_and_exit_2(tmp_path, capsys):
 
 
 @pytest.mark.examples
-def test_assurance_case_finds_each_planted_problem_fixes_it_and_passes(tmp_path, monkeypatch):
-    monkeypatch.setenv("MLOPS_ATLAS_OUTPUT", str(tmp_path / "out"))
-    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{tmp_path / 'mlflow.db'}")
-    result = runpy.run_path(str(EXAMPLES_DIR / "assurance_case.py"), run_name="__main__")
+def test_assurance_case_finds_each_planted_problem_fixes_it_and_passes(example_run):
+    run = example_run("assurance_case")
+    result = run.namespace()
     initial, final = result["initial"], result["final"]
     planted = {
         "complete/operational-coverage": "temperature",
@@ -256,4 +253,4 @@ def test_assurance_case_finds_each_planted_problem_fixes_it_and_passes(tmp_path,
     assert not result["found"].failed  # the last round of re-labelling passes
     assert final.ok
     assert "gauge" not in result["data"].columns
-    assert (tmp_path / "out" / "assurance_case-verdicts.svg").is_file()
+    assert [figure.name for figure in run.figures] == ["assurance_case-verdicts.svg"]

@@ -11,6 +11,7 @@ import pytest
 from mlops_atlas.cli import main
 
 
+@pytest.mark.slow  # the command in a new process
 def test_help_lists_subcommands_with_an_example() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "mlops_atlas.cli", "--help"],

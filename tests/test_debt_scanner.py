@@ -343,10 +343,13 @@ def test_config_key_lines_match_a_search_for_each_key(tmp_path: Path) -> None:
     (conf / "flat.toml").write_text('title = "t"\n[owner]\nname = "n"\n"quoted key" = 1\n')
     project = load(tmp_path)
     assert project.unreadable == []
+    files: dict[str, list[str]] = {}
     for key, (path, line) in project.config_keys.items():
-        text = (tmp_path / path).read_text().splitlines()
+        text = files.setdefault(path, (tmp_path / path).read_text().splitlines())
         pattern = re.compile(rf"""(^|[\s"'{{,])["']?{re.escape(key)}["']?\s*[:=]""")
-        expected = next((n for n, row in enumerate(text, 1) if pattern.search(row)), 1)
+        # the pattern can only match a line holding the key: test that first, it is cheap
+        found = (n for n, row in enumerate(text, 1) if key in row and pattern.search(row))
+        expected = next(found, 1)
         assert line == expected, key
     assert project.config_keys["group one"] == ("conf/params.json", 3002)
     assert project.config_keys["quoted key"] == ("conf/flat.toml", 4)
@@ -498,6 +501,8 @@ def _new_report(path: Path | str, exclude: list[str], jobs: int) -> dict:
     return report
 
 
+@pytest.mark.slow  # the old scanner, from git, in another process
+@pytest.mark.xdist_group("old-scanner")  # one worker runs the old scanner, once
 @pytest.mark.parametrize("folder", COMPARED)
 def test_file_by_file_reports_what_the_whole_tree_scanner_did(
     folder: str, old_reports: dict[str, dict]
@@ -508,6 +513,7 @@ def test_file_by_file_reports_what_the_whole_tree_scanner_did(
     assert _new_report(f"{REPOSITORY}/{folder}", exclude, jobs) == old_reports[folder]
 
 
+@pytest.mark.slow  # pools of worker processes
 def test_the_report_does_not_depend_on_the_number_of_processes(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

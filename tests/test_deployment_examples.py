@@ -9,8 +9,7 @@ import pytest
 
 from mlops_atlas.runner import EXAMPLES_DIR
 
-# one worker runs the module: its fixtures run each example once, not once per worker
-pytestmark = [pytest.mark.examples, pytest.mark.xdist_group("deployment-examples")]
+pytestmark = pytest.mark.examples
 
 
 def run(name: str, output: Path, monkeypatch: pytest.MonkeyPatch) -> dict:
@@ -19,9 +18,13 @@ def run(name: str, output: Path, monkeypatch: pytest.MonkeyPatch) -> dict:
 
 
 @pytest.fixture(scope="module")
-def staged(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        return run("staged_deployment", tmp_path_factory.mktemp("staged"), monkeypatch)
+def staged_run(example_run):
+    return example_run("staged_deployment")
+
+
+@pytest.fixture(scope="module")
+def staged(staged_run) -> dict:
+    return staged_run.namespace()
 
 
 def test_the_leaky_version_is_the_best_offline(staged) -> None:
@@ -81,16 +84,16 @@ def test_the_registry_records_every_decision(staged) -> None:
     assert "fell below the guardrail 0.70" in staged["final_tags"]["3"]["rollout.reason"]
 
 
-def test_the_figure_and_the_run(staged, tmp_path: Path) -> None:
-    saved = staged["saved"]
-    assert saved.name == "staged_deployment-canary.svg"
+def test_the_figure_and_the_run(staged, staged_run) -> None:
+    (saved,) = staged_run.figures
+    assert saved.name == staged["saved"].name == "staged_deployment-canary.svg"
     assert saved.read_text(encoding="utf-8").lstrip().startswith("<?xml")
-    import mlflow
+    from mlflow import MlflowClient
 
-    runs = mlflow.search_runs(
-        experiment_names=["shankar2022-staged-deployment"],
-        filter_string="attributes.run_name = 'staged rollouts'",
-        output_format="list",
+    logged = MlflowClient(tracking_uri=staged_run.tracking_uri)  # the store the run logged to
+    experiment = logged.get_experiment_by_name("shankar2022-staged-deployment")
+    runs = logged.search_runs(
+        [experiment.experiment_id], filter_string="attributes.run_name = 'staged rollouts'"
     )
     assert runs[0].data.metrics["v3_promoted"] == 0.0
     assert runs[0].data.metrics["v2_promoted"] == 1.0
@@ -113,9 +116,8 @@ def test_staged_deployment_against_a_real_mlflow_server(
 
 
 @pytest.fixture(scope="module")
-def environments(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        return run("environments", tmp_path_factory.mktemp("environments"), monkeypatch)
+def environments(example_run) -> dict:
+    return example_run("environments").namespace()
 
 
 def test_the_first_release_goes_all_the_way(environments) -> None:

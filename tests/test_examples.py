@@ -3,22 +3,18 @@
 from __future__ import annotations
 
 import ast
-import importlib.util
+import shutil
+import threading
+import time
 from pathlib import Path
 
 import pytest
 
+from mlops_atlas import runner
 from mlops_atlas.debt.cace import simulate_cace
 from mlops_atlas.runner import EXAMPLES_DIR, ExampleError, available_examples, run_example
 
 pytestmark = pytest.mark.examples
-
-
-def load_example(name: str):
-    spec = importlib.util.spec_from_file_location(f"example_{name}", EXAMPLES_DIR / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_every_example_has_a_page_and_a_reading() -> None:
@@ -34,50 +30,69 @@ def test_every_example_has_a_page_and_a_reading() -> None:
 
 
 @pytest.fixture(scope="module")
-def cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("example-cache")
+def expected():
+    """The CACE experiment with the example's knobs, computed here."""
+    return simulate_cace(seed=0, n=20_000, x1_noise=1.0)
 
 
-@pytest.fixture(scope="module")
-def cace_run(cache: Path):
-    return run_example("cace", cache)
-
-
-def test_cace_script_prints_the_measured_table(cace_run) -> None:
-    run = cace_run
-    expected = simulate_cace(seed=0, n=20_000, x1_noise=1.0)
+def test_cace_script_prints_the_measured_table(example_run, expected) -> None:
+    run = example_run("cace")
     assert expected.table() in run.stdout
     assert f"prediction churn: {expected.churn:.1%}" in run.stdout
     assert [figure.name for figure in run.figures] == ["cace-weights.svg"]
     assert run.figures[0].read_text(encoding="utf-8").lstrip().startswith("<?xml")
 
 
-def test_cace_main_returns_results_and_logs_to_mlflow(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setenv("MLOPS_ATLAS_OUTPUT", str(tmp_path))
-    result = load_example("cace").main()
+def test_cace_leaves_its_result_and_logs_it_to_mlflow(example_run, expected) -> None:
+    run = example_run("cace")
+    result = run.namespace()["result"]
     assert result.relative_change["x2"] > 0.3
-    assert (tmp_path / "cace-weights.svg").is_file()
+    assert result == expected
 
     import mlflow
 
-    runs = mlflow.search_runs(experiment_names=["sculley2015-cace"], output_format="list")
-    logged = runs[-1].data
-    assert logged.params["x1_noise"] == "1.0"
-    assert logged.metrics["churn"] == pytest.approx(result.churn)
+    client = mlflow.MlflowClient(tracking_uri=run.tracking_uri)
+    experiment = client.get_experiment_by_name("sculley2015-cace")
+    (logged,) = client.search_runs([experiment.experiment_id])
+    assert logged.data.params["x1_noise"] == "1.0"
+    assert logged.data.metrics["churn"] == pytest.approx(result.churn)
 
 
-def test_outputs_are_stable_between_runs(cace_run, tmp_path: Path) -> None:
-    first = cace_run
-    second = run_example("cace", tmp_path)
+# A tiny script with what could make two runs differ: set order (the hash seed), a random
+# generator and a matplotlib SVG (ids, dates). Two real runs must agree byte for byte.
+STABLE = """
+import numpy as np
+import matplotlib.pyplot as plt
+from mlops_atlas.outputs import output_dir, save_figure
+
+print(list({"data", "model", "serving", "monitoring", "features", "labels"}))
+values = np.random.default_rng(0).normal(size=500)
+print(f"mean {values.mean():.6f}")
+figure, axes = plt.subplots(figsize=(3, 2))
+axes.hist(values, bins=20, label="values")
+axes.legend()
+print(save_figure(figure, output_dir("stable"), "stable-histogram").name)
+"""
+
+
+def test_outputs_are_stable_between_runs(tmp_path: Path) -> None:
+    (tmp_path / "stable.py").write_text(STABLE, encoding="utf-8")
+    first = run_example("stable", tmp_path / "first", folder=tmp_path)
+    second = run_example("stable", tmp_path / "second", folder=tmp_path)
+    assert first.folder != second.folder  # two real runs, not one cached
+    assert "stable-histogram.svg" in first.stdout
     assert first.stdout == second.stdout
+    assert [f.name for f in first.figures] == ["stable-histogram.svg"]
     assert first.figures[0].read_bytes() == second.figures[0].read_bytes()
 
 
-def test_runs_are_cached_by_content(cace_run, cache: Path) -> None:
-    manifest = cace_run.figures[0].parent / "run.json"
+def test_runs_are_cached_by_content(example_run) -> None:
+    run = example_run("cace")
+    manifest = run.folder / "run.json"
     stamp = manifest.stat().st_mtime_ns
-    run_example("cace", cache)
+    again = example_run("cace")
     assert manifest.stat().st_mtime_ns == stamp
+    assert again.stdout == run.stdout
 
 
 def test_failing_and_missing_examples_are_named(tmp_path: Path) -> None:
@@ -86,6 +101,7 @@ def test_failing_and_missing_examples_are_named(tmp_path: Path) -> None:
         ExampleError, match=r"(?s)example 'broken' failed .*the data file is missing"
     ):
         run_example("broken", tmp_path / "cache", folder=tmp_path)
+    assert not list((tmp_path / "cache").glob("broken-*"))  # a failed run leaves no folder
     with pytest.raises(ExampleError, match=r"example 'ghost' not found.*known: broken"):
         run_example("ghost", tmp_path / "cache", folder=tmp_path)
 
@@ -117,3 +133,43 @@ def test_a_docstring_or_comment_edit_runs_no_example_again(tmp_path: Path) -> No
     assert _code_fingerprint(module, 2) == before
     module.write_text('"""Module."""\n\ndef f(x):\n    """Old words."""\n    return x + 2\n')
     assert _code_fingerprint(module, 3) != before
+
+
+def test_every_cache_folder_starts_its_runs_from_one_shared_mlflow_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    empty_store = runner.mlflow_store_template()  # the session's: made by MLflow itself
+    monkeypatch.setenv(runner.STORE_TEMPLATES_ENV, str(tmp_path / "templates"))
+    created: list[Path] = []
+
+    def create(path: Path) -> None:  # stands in for MLflow's migrations, which take seconds
+        created.append(path)
+        time.sleep(0.2)  # long enough for the other threads to find no template yet
+        shutil.copyfile(empty_store, path)
+
+    monkeypatch.setattr(runner, "_create_store", create)
+    # asked for at once, before there is one: made once, the others wait for it
+    threads = [threading.Thread(target=runner.mlflow_store_template) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    (tmp_path / "tiny.py").write_text("print('hello')\n", encoding="utf-8")
+    first = run_example("tiny", tmp_path / "cache-a", folder=tmp_path)
+    second = run_example("tiny", tmp_path / "cache-b", folder=tmp_path)
+    assert len(created) == 1
+    (template,) = (tmp_path / "templates").glob("*.db")
+    assert template.name.startswith("mlflow-")  # one per MLflow version
+    assert not list((tmp_path / "templates").glob(".*.db"))  # no partial file left behind
+    for run in (first, second):
+        assert run.stdout == "hello\n"
+        assert (run.folder / "mlflow.db").read_bytes() == template.read_bytes()
+        assert not list(run.folder.parent.glob("*template*"))
+
+
+def test_the_store_templates_live_in_the_project_cache_by_default(monkeypatch) -> None:
+    from mlops_atlas.site.prepare import default_cache_dir
+
+    monkeypatch.delenv(runner.STORE_TEMPLATES_ENV, raising=False)
+    expected = default_cache_dir(EXAMPLES_DIR.parent) / "mlflow-templates"
+    assert runner.store_templates_dir() == expected

@@ -3,8 +3,6 @@ the regression gate, and the example's verdict (which template is promoted, and 
 
 from __future__ import annotations
 
-import runpy
-
 import pytest
 
 from mlops_atlas.llmops import (
@@ -80,8 +78,7 @@ def test_the_gate_refuses_any_regression_and_says_which():
     assert regression_gate({"hit": 1.0}, {"hit": 1.0}).promote  # not worse is enough
 
 
-def test_templates_are_registered_once_and_the_alias_moves(tmp_path, monkeypatch):
-    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{tmp_path / 'mlflow.db'}")
+def test_templates_are_registered_once_and_the_alias_moves(fresh_mlflow_store):
     first = register_template("t", "{{passage}}", "v1")
     again = register_template("t", "{{passage}}", "v1 again")
     second = register_template("t", "{{lead}}", "v2")
@@ -92,10 +89,9 @@ def test_templates_are_registered_once_and_the_alias_moves(tmp_path, monkeypatch
 
 
 @pytest.mark.examples
-def test_llmops_example_promotes_v2_and_refuses_the_ungrounded_v3(tmp_path, monkeypatch):
-    monkeypatch.setenv("MLOPS_ATLAS_OUTPUT", str(tmp_path / "out"))
-    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{tmp_path / 'mlflow.db'}")
-    result = runpy.run_path(str(EXAMPLES_DIR / "llmops_evaluation.py"), run_name="__main__")
+def test_llmops_example_promotes_v2_and_refuses_the_ungrounded_v3(example_run):
+    run = example_run("llmops_evaluation")
+    result = run.namespace()
     runs, decisions = result["runs"], result["decisions"]
     v1, v2, v3 = (runs[version].metrics for version in (1, 2, 3))
     # retrieval is shared, so hit@k cannot tell templates apart
@@ -109,4 +105,4 @@ def test_llmops_example_promotes_v2_and_refuses_the_ungrounded_v3(tmp_path, monk
     assert v3["groundedness"] < 1.0
     assert any("groundedness" in reason and "worse" in reason for reason in decisions[3].reasons)
     assert result["promoted"].version == 2
-    assert (tmp_path / "out" / "llmops_evaluation-scores.svg").is_file()
+    assert [figure.name for figure in run.figures] == ["llmops_evaluation-scores.svg"]

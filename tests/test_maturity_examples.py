@@ -3,12 +3,9 @@ detected answers each name a file that exists."""
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import pytest
 
-from mlops_atlas.runner import EXAMPLES_DIR, run_example
+from mlops_atlas.runner import EXAMPLES_DIR
 
 pytestmark = pytest.mark.examples
 
@@ -16,23 +13,16 @@ ROOT = EXAMPLES_DIR.parent
 
 
 @pytest.fixture(scope="module")
-def results(tmp_path_factory: pytest.TempPathFactory):
-    output = tmp_path_factory.mktemp("maturity-output")
-    patch = pytest.MonkeyPatch()
-    patch.setenv("MLOPS_ATLAS_OUTPUT", str(output))
-    spec = importlib.util.spec_from_file_location(
-        "example_maturity_teams", EXAMPLES_DIR / "maturity_teams.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    try:
-        yield module.main(), output
-    finally:
-        patch.undo()
+def run(example_run):
+    return example_run("maturity_teams")
 
 
-def test_the_three_teams_land_on_google_levels_0_1_2(results) -> None:
-    teams, _ = results
+@pytest.fixture(scope="module")
+def teams(run) -> dict:
+    return run.namespace()["results"]
+
+
+def test_the_three_teams_land_on_google_levels_0_1_2(teams) -> None:
     assert [teams[n].google_level for n in ("notebook_team", "training_team", "cicd_team")] == [
         0,
         1,
@@ -40,8 +30,7 @@ def test_the_three_teams_land_on_google_levels_0_1_2(results) -> None:
     ]
 
 
-def test_microsoft_overall_is_the_weakest_dimension_for_each_team(results) -> None:
-    teams, _ = results
+def test_microsoft_overall_is_the_weakest_dimension_for_each_team(teams) -> None:
     # Worked by hand from examples/maturity/*.yaml and data/microsoft.yaml.
     assert teams["notebook_team"].microsoft_dimensions == {
         "people": 1,
@@ -68,8 +57,7 @@ def test_microsoft_overall_is_the_weakest_dimension_for_each_team(results) -> No
     ]
 
 
-def test_the_minimum_rule_bites_for_the_training_team(results) -> None:
-    teams, _ = results
+def test_the_minimum_rule_bites_for_the_training_team(teams) -> None:
     training = teams["training_team"].ml_test_score
     # data 4 automated + 3 manual; model 3 automated + 3 manual; infrastructure 3 + 2;
     # monitoring 0 automated + 2 manual.
@@ -86,8 +74,7 @@ def test_the_minimum_rule_bites_for_the_training_team(results) -> None:
     assert teams["cicd_team"].band.startswith("Strong levels of automated testing")
 
 
-def test_this_repository_is_assessed_from_its_own_files(results) -> None:
-    teams, _ = results
+def test_this_repository_is_assessed_from_its_own_files(teams) -> None:
     repository = teams["this_repository"]
     detected = {d.question: d for d in repository.detected}
     assert "kreuzberger.C3" in detected  # examples/kubeflow_pipeline.py declares a kfp pipeline
@@ -99,16 +86,15 @@ def test_this_repository_is_assessed_from_its_own_files(results) -> None:
     assert repository.google_level == 0
 
 
-def test_the_example_saves_both_charts(results) -> None:
-    _, output = results
-    assert sorted(p.name for p in output.glob("*.svg")) == [
+def test_the_example_saves_both_charts(run) -> None:
+    assert [figure.name for figure in run.figures] == [
         "maturity_teams-coverage.svg",
         "maturity_teams-ml-test-score.svg",
     ]
+    for figure in run.figures:
+        assert figure.read_text(encoding="utf-8").lstrip().startswith("<?xml")
 
 
-def test_the_script_prints_the_levels_table(tmp_path: Path) -> None:
-    run = run_example("maturity_teams", tmp_path)
+def test_the_script_prints_the_levels_table(run) -> None:
     assert "Notebook & email          0         0  0.5/1/0.5/0 -> 0" in run.stdout
     assert "average of sections 3.75, final (minimum) 1" in run.stdout
-    assert len(run.figures) == 2

@@ -10,7 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from mlops_atlas.cells import load_namespace, save_namespace, split_cells, to_notebook
+from mlops_atlas.cells import (
+    KeptValues,
+    load_namespace,
+    save_namespace,
+    split_cells,
+    to_notebook,
+)
 from mlops_atlas.runner import EXAMPLES_DIR, available_examples, run_example
 
 SCRIPT = '''"""A tiny example.
@@ -94,6 +100,27 @@ def test_values_that_cannot_be_pickled_or_loaded_are_left_out(tmp_path: Path) ->
     assert load_namespace(tmp_path / "ns.pickle") == {"n": 1}
 
 
+def test_kept_values_load_when_read_and_one_that_cannot_load_is_absent(tmp_path: Path) -> None:
+    import pickle
+
+    path = tmp_path / "ns.pickle"
+    save_namespace({"n": 1, "table": {"a": [1, 2]}}, path)
+    kept = pickle.loads(path.read_bytes())
+    # as a value of a class the script defined: its module does not exist outside the run
+    kept["ghost"] = b"cno_module_of_that_name\nThing\n)\x81."
+    path.write_bytes(pickle.dumps(kept))
+    values = KeptValues(path)
+    assert sorted(values) == ["ghost", "n", "table"]
+    assert values["n"] == 1
+    assert values["table"] == {"a": [1, 2]}
+    assert "ghost" not in values
+    with pytest.raises(KeyError, match="'ghost' was kept but cannot load here"):
+        values["ghost"]
+    with pytest.raises(KeyError):
+        values["never-kept"]
+    assert load_namespace(path) == {"n": 1, "table": {"a": [1, 2]}}
+
+
 def test_the_notebook_is_valid_with_prose_code_and_outputs() -> None:
     import nbformat
 
@@ -125,7 +152,7 @@ def test_a_notebook_runs_in_jupyter_and_prints_what_the_script_printed(
 
     from mlops_atlas.site.prepare import default_cache_dir
 
-    name = "distribution_shifts"
+    name = "cace"  # cells at module level, a figure, a logged run, and quick to run
     run = run_example(name, default_cache_dir(EXAMPLES_DIR.parent) / "examples")
     recorded = [{"stdout": c.stdout, "figures": [f.name for f in c.figures]} for c in run.cells]
     script = (EXAMPLES_DIR / f"{name}.py").read_text(encoding="utf-8")

@@ -2,29 +2,23 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
 import yaml
 
 from mlops_atlas.pipelines import pipeline_dag
-from mlops_atlas.runner import EXAMPLES_DIR
 
 pytestmark = pytest.mark.examples
 
 
 @pytest.fixture(scope="module")
-def result(tmp_path_factory: pytest.TempPathFactory):
-    folder = tmp_path_factory.mktemp("kfp")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("MLOPS_ATLAS_OUTPUT", str(folder))
-        spec = importlib.util.spec_from_file_location(
-            "kubeflow_pipeline", EXAMPLES_DIR / "kubeflow_pipeline.py"
-        )
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        return module.main()
+def result(example_run) -> dict:
+    """What examples/kubeflow_pipeline.py left: its DAG, its two runs, its compiled YAML."""
+    run = example_run("kubeflow_pipeline")
+    namespace = run.namespace()
+    (compiled,) = run.downloads
+    return {"dag": namespace["dag"], "runs": namespace["runs"], "compiled": compiled}
 
 
 def test_compiled_dag_orders_the_tasks(result) -> None:

@@ -44,7 +44,7 @@ from mlops_atlas.serving.batch import UnsupportedModelError
 from mlops_atlas.serving.loadtest import run_level
 
 # one xdist worker for this module: its tests share one trained model and one server
-pytestmark = pytest.mark.xdist_group("serving")
+pytestmark = [pytest.mark.xdist_group("serving"), pytest.mark.slow]  # servers, MLflow
 
 FEATURES = ["tenure_months", "monthly_charges", "support_calls", "plan"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import json
 import os
-import runpy
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,20 +15,24 @@ import yaml
 
 from mlops_atlas.pipelines import pipeline_graph_svg, read_pipeline_graph
 from mlops_atlas.pipelines.tfx import COMPONENT_TASKS, PIPELINE_IMAGE
-from mlops_atlas.runner import EXAMPLES_DIR
 
-# one worker runs the example once for the whole module (it takes a minute or more)
-pytestmark = [pytest.mark.examples, pytest.mark.xdist_group("tfx_pipeline")]
+pytestmark = pytest.mark.examples
 
 
 @pytest.fixture(scope="module")
-def example(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    folder = tmp_path_factory.mktemp("tfx")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("MLOPS_ATLAS_OUTPUT", str(folder / "out"))
-        patch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{folder / 'mlflow.db'}")
-        patch.chdir(folder)
-        return runpy.run_path(str(EXAMPLES_DIR / "tfx_pipeline.py"), run_name="__main__")
+def example(example_run) -> dict:
+    """The example's values, its compiled YAML and graph, and the MLflow store it logged to."""
+    run = example_run("tfx_pipeline")
+    namespace = run.namespace()
+    (package,) = run.downloads
+    (figure,) = run.figures
+    values = ("clean", "anomalous", "graph", "TRACKING_URI", "MODEL_NAME", "SEED")
+    return {
+        **{name: namespace[name] for name in values},
+        "PACKAGE": package,
+        "figure": figure,
+        "STORE": run.tracking_uri,
+    }
 
 
 def test_compiled_yaml_loads_with_kfp_and_has_every_component(example) -> None:
@@ -81,7 +85,8 @@ def test_clean_run_trains_blesses_and_pushes(example) -> None:
 def test_clean_run_registers_a_version_with_its_evaluation(example) -> None:
     import mlflow
 
-    uri = example["TRACKING_URI"]
+    uri = example["STORE"]
+    assert example["TRACKING_URI"] == uri  # the Evaluator and Pusher tasks used the run's store
     client = mlflow.MlflowClient(tracking_uri=uri, registry_uri=uri)
     version = client.get_model_version_by_alias("diabetes-progression", "champion")
     assert int(version.version) == 1
@@ -98,11 +103,21 @@ def test_clean_run_registers_a_version_with_its_evaluation(example) -> None:
     assert "keras:" in mlmodel  # MLflow's Keras flavor: loadable with mlflow.keras.load_model
 
 
-def test_evaluator_compares_a_candidate_with_the_champion(example) -> None:
-    # The same model against itself as champion: every slice unchanged, blessed. Run in a
+def test_evaluator_compares_a_candidate_with_the_champion(example, tmp_path: Path) -> None:
+    # The pushed model against itself as champion: every slice unchanged, blessed. Run in a
     # subprocess, as the pipeline runs it: TensorFlow stays out of the test process.
-    model = next((example["FOLDER"] / "runs" / "clean").glob("*/trainer/model"))
-    examples = next((example["FOLDER"] / "runs" / "clean").glob("*/example-gen/examples"))
+    import mlflow
+
+    from mlops_atlas.pipelines.data_steps import generate_examples
+
+    client = mlflow.MlflowClient(tracking_uri=example["STORE"], registry_uri=example["STORE"])
+    champion = client.get_model_version_by_alias(example["MODEL_NAME"], "champion")
+    model = Path(client.download_artifacts(champion.run_id, "model", str(tmp_path)))
+    examples = tmp_path / "examples"  # ExampleGen's split again, with the example's seed
+    rows = generate_examples(examples, seed=example["SEED"])
+    assert rows == example["clean"].rows
+    store = tmp_path / "mlflow.db"  # a copy: the cached run's store is only read
+    shutil.copyfile(example["STORE"].removeprefix("sqlite:///"), store)
     code = (
         "import sys\n"
         "from pathlib import Path\n"
@@ -112,7 +127,7 @@ def test_evaluator_compares_a_candidate_with_the_champion(example) -> None:
         "print(result.to_json())\n"
     )
     done = subprocess.run(
-        [sys.executable, "-c", code, str(examples), str(model), example["TRACKING_URI"]],
+        [sys.executable, "-c", code, str(examples), str(model), f"sqlite:///{store}"],
         capture_output=True,
         text=True,
         check=True,
@@ -121,6 +136,8 @@ def test_evaluator_compares_a_candidate_with_the_champion(example) -> None:
     evaluation = json.loads(done.stdout)
     assert evaluation["champion_version"] == 1
     assert evaluation["baseline"] == evaluation["candidate"]
+    # the model and the data of the example's clean run: its Evaluator's numbers again
+    assert evaluation["candidate"] == pytest.approx(example["clean"].evaluation.candidate)
     assert evaluation["blessed"] is True
     assert evaluation["verdict"] == "BLESSED"
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 SCRIPT = """
 from mlops_atlas.tracking import log_run
@@ -25,6 +29,7 @@ def run_in(folder: Path, env: dict[str, str]) -> str:
     return result.stdout.strip().splitlines()[-1]
 
 
+@pytest.mark.slow  # MLflow in new processes
 def test_default_store_is_mlflows_sqlite_file_in_the_working_directory(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "MLFLOW_TRACKING_URI"}
     run_id = run_in(tmp_path, env)
@@ -33,13 +38,22 @@ def test_default_store_is_mlflows_sqlite_file_in_the_working_directory(tmp_path:
     assert list((tmp_path / "mlruns").rglob("table.txt"))  # MLflow's own default artifact root
 
 
+@pytest.mark.slow  # MLflow in new processes
 def test_environment_variable_overrides_the_store(tmp_path: Path) -> None:
+    import sqlite3
+
+    from mlops_atlas.runner import mlflow_store_template
+
     store = tmp_path / "elsewhere.db"
-    run_in(tmp_path, {**os.environ, "MLFLOW_TRACKING_URI": f"sqlite:///{store}"})
-    assert store.is_file()
-    assert not (tmp_path / "mlflow.db").exists()
+    shutil.copyfile(mlflow_store_template(), store)  # an empty store, its tables made
+    run_id = run_in(tmp_path, {**os.environ, "MLFLOW_TRACKING_URI": f"sqlite:///{store}"})
+    with contextlib.closing(sqlite3.connect(store)) as database:
+        logged = [row[0] for row in database.execute("SELECT run_uuid FROM runs")]
+    assert logged == [run_id]  # the run went to the store the variable names...
+    assert not (tmp_path / "mlflow.db").exists()  # ...not to the default one
 
 
+@pytest.mark.slow  # MLflow in new processes
 def test_an_unreachable_server_is_one_line_in_seconds_not_minutes(tmp_path: Path) -> None:
     # port 9 (discard) has no MLflow server; MLflow alone would retry for minutes
     env = {**os.environ, "MLFLOW_TRACKING_URI": "http://127.0.0.1:9"}
@@ -60,6 +74,7 @@ def test_an_unreachable_server_is_one_line_in_seconds_not_minutes(tmp_path: Path
     ]
 
 
+@pytest.mark.slow  # MLflow in new processes
 def test_two_processes_share_a_fresh_store_safely(tmp_path: Path) -> None:
     env = {**os.environ, "MLFLOW_TRACKING_URI": f"sqlite:///{tmp_path / 'fresh.db'}"}
     processes = [
@@ -79,14 +94,11 @@ def test_two_processes_share_a_fresh_store_safely(tmp_path: Path) -> None:
     assert len(run_ids) == 3
 
 
-def test_a_run_that_fails_part_way_is_ended_failed(tmp_path: Path, monkeypatch) -> None:
+def test_a_run_that_fails_part_way_is_ended_failed(fresh_mlflow_store, monkeypatch) -> None:
     import mlflow
-    import pytest
     from mlflow.exceptions import MlflowException
 
     from mlops_atlas.tracking import TrackingError, log_run
-
-    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{tmp_path / 'runs.db'}")
 
     def broken(*args, **kwargs):
         raise MlflowException("artifact store is full")

@@ -59,6 +59,7 @@ def test_churn_data_has_the_promised_shape() -> None:
     assert abs(south_lift) < 0.08
 
 
+@pytest.mark.slow  # a pool of worker processes
 def test_timed_search_counts_fits_and_finds_the_same_winner_serially_and_in_parallel() -> None:
     data = make_churn_data(600, np.random.default_rng(0))
     forest, grid = forest_search_space(0)

@@ -203,6 +203,7 @@ def test_empty_frame_and_all_missing_columns(tmp_path) -> None:
     assert math.isnan(compute_statistics(pd.DataFrame({"z": [np.inf]}))["z"].mean)
 
 
+@pytest.mark.slow  # a Dask cluster of two worker processes
 def test_dask_on_a_two_worker_local_cluster_matches_one_process(frames) -> None:
     dd = pytest.importorskip("dask.dataframe", reason="dask[dataframe] is a declared dependency")
     from distributed import Client, LocalCluster

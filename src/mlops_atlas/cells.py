@@ -34,6 +34,7 @@ __all__ = [
     "CELL_MARK",
     "NAMESPACE_FILE",
     "Cell",
+    "KeptValues",
     "load_namespace",
     "run_cells",
     "save_namespace",
@@ -212,15 +213,41 @@ def load_namespace(path: Path) -> dict[str, Any]:
     A value of a class the script defined itself cannot load outside the run and
     is left out.
     """
-    import pickle
+    kept = KeptValues(path)
+    return {name: kept[name] for name in kept if name in kept}
 
-    values = {}
-    for name, data in pickle.loads(Path(path).read_bytes()).items():
-        try:
-            values[name] = pickle.loads(data)
-        except Exception:
-            continue
-    return values
+
+class KeptValues(Mapping[str, Any]):
+    """The values :func:`save_namespace` kept, each unpickled when it is first read.
+
+    Reading one name loads only what that value needs (a test that reads a table
+    does not import the libraries of a model kept beside it). Iterating gives
+    every kept name; one whose value cannot load in this process (of a class the
+    script defined itself) raises ``KeyError`` when read, as if it had not been kept.
+    """
+
+    def __init__(self, path: Path) -> None:
+        import pickle
+
+        self._pickled: dict[str, bytes] = pickle.loads(Path(path).read_bytes())
+        self._loaded: dict[str, Any] = {}
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self._loaded:
+            import pickle
+
+            data = self._pickled[name]  # KeyError: not kept
+            try:
+                self._loaded[name] = pickle.loads(data)
+            except Exception as error:
+                raise KeyError(f"{name!r} was kept but cannot load here: {error}") from None
+        return self._loaded[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._pickled)
+
+    def __len__(self) -> int:
+        return len(self._pickled)
 
 
 def _markdown_cell(text: str) -> dict[str, Any]:

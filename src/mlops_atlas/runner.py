@@ -2,7 +2,8 @@
 
 The site shows each example's printed output and figures under its code.
 They come from running ``python examples/NAME.py`` in a subprocess with a
-private output folder and a private MLflow store, never the user's. Results
+private output folder and a private MLflow store, never the user's; the store
+is kept with the run, so what the example logged can be read back. Results
 are cached by the script's content and the library's sources, so a rebuild
 with nothing changed runs nothing.
 """
@@ -20,9 +21,8 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,12 +33,15 @@ from mlops_atlas.outputs import OUTPUT_ENV
 
 __all__ = [
     "EXAMPLES_DIR",
+    "STORE_TEMPLATES_ENV",
     "CellOutput",
     "ExampleError",
     "ExampleRun",
     "available_examples",
     "library_modules",
+    "mlflow_store_template",
     "run_example",
+    "store_templates_dir",
 ]
 
 EXAMPLES_DIR = Path(__file__).resolve().parents[2] / "examples"
@@ -46,13 +49,21 @@ EXAMPLES_DIR = Path(__file__).resolve().parents[2] / "examples"
 
 _LIBRARY = Path(__file__).resolve().parent
 
-RECORD_FORMAT = "cells-namespace-1"
+RECORD_FORMAT = "cells-namespace-store-2"
 """What a cached run records; changing it runs every example again."""
 
 TIMEOUT_ENV = "MLOPS_ATLAS_EXAMPLE_TIMEOUT"
 """Environment variable: seconds an example may run before it is stopped."""
 
 DEFAULT_TIMEOUT = 600.0
+
+STORE_TEMPLATES_ENV = "MLOPS_ATLAS_STORE_TEMPLATES"
+"""Environment variable: the folder keeping the empty MLflow stores that runs start from
+(default: ``mlflow-templates`` in the project's cache, ``$MLOPS_ATLAS_CACHE`` or
+``.cache/mlops-atlas``)."""
+
+STORE_FILE = "mlflow.db"
+"""The MLflow store a run logged to, kept in its folder (its artifacts in ``mlflow-artifacts/``)."""
 
 DOWNLOAD_SUFFIXES = (".yaml",)
 """Files an example writes at the top of its output folder that its page offers as downloads
@@ -99,18 +110,31 @@ class ExampleRun:
     folder: Path | None = None
     seconds: float = 0.0
 
-    def namespace(self) -> dict[str, Any]:
+    def namespace(self) -> Mapping[str, Any]:
         """The values the script left at module level when this run finished.
 
         What ``runpy.run_path`` would return, from the run itself: tests assert on
-        these instead of running the example again. Values of classes the script
-        defined, functions and modules are not kept.
+        these instead of running the example again. Each value is loaded when first
+        read (:class:`~mlops_atlas.cells.KeptValues`). Values of classes the script
+        defined, functions and modules are not kept. Paths into the example's output
+        folder name files that are gone: its figures and downloads are in :attr:`folder`.
         """
-        from mlops_atlas.cells import NAMESPACE_FILE, load_namespace
+        from mlops_atlas.cells import NAMESPACE_FILE, KeptValues
 
         if self.folder is None or not (self.folder / NAMESPACE_FILE).is_file():
             raise ExampleError(f"example {self.name!r}: this run kept no values")
-        return load_namespace(self.folder / NAMESPACE_FILE)
+        return KeptValues(self.folder / NAMESPACE_FILE)
+
+    @property
+    def tracking_uri(self) -> str:
+        """The MLflow store this run logged to, kept with its artifacts (``sqlite:///...``).
+
+        Read what the example logged, its runs and registered models, with
+        ``mlflow.MlflowClient(run.tracking_uri)``; write nothing to it, it is the cache's.
+        """
+        if self.folder is None or not (self.folder / STORE_FILE).is_file():
+            raise ExampleError(f"example {self.name!r}: this run kept no MLflow store")
+        return f"sqlite:///{(self.folder / STORE_FILE).resolve()}"
 
 
 def available_examples(folder: Path = EXAMPLES_DIR) -> list[str]:
@@ -323,42 +347,86 @@ def _locked(path: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-_TEMPLATE_LOCK = threading.Lock()
+def store_templates_dir() -> Path:
+    """Where the empty MLflow stores are kept (see :data:`STORE_TEMPLATES_ENV`)."""
+    explicit = os.environ.get(STORE_TEMPLATES_ENV)
+    if explicit:
+        return Path(explicit)
+    # the project's cache, found as mlops_atlas.site.prepare.default_cache_dir finds it
+    cache = os.environ.get("MLOPS_ATLAS_CACHE") or EXAMPLES_DIR.parent / ".cache" / "mlops-atlas"
+    return Path(cache) / "mlflow-templates"
 
 
-def _store_template(folder: Path) -> Path:
-    """An empty MLflow SQLite store with its tables created (made once per cache folder)."""
-    template = folder / "mlflow-template.db"
-    with _TEMPLATE_LOCK:
-        if not template.exists():
-            partial = folder / f".mlflow-template-{os.getpid()}.db"
-            create = (
-                "import sys, mlflow; "
-                "mlflow.MlflowClient(sys.argv[1]).search_experiments(max_results=1)"
-            )
-            result = subprocess.run(
-                [sys.executable, "-c", create, f"sqlite:///{partial.resolve()}"],
-                capture_output=True,
-                text=True,
-                check=False,
-            )
-            if result.returncode != 0:
+def mlflow_store_template() -> Path:
+    """An empty MLflow SQLite store with its tables created: copy it to start a fresh store.
+
+    Creating a store (MLflow's migrations) takes seconds; copying a file does not.
+    One is made per MLflow version in :func:`store_templates_dir`, by whichever
+    process asks first while the others wait, and appears there whole or not at all.
+
+    Raises:
+        ExampleError: MLflow could not create the store (the message ends with its error).
+    """
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        mlflow_version = version("mlflow")  # its migrations decide the tables
+    except PackageNotFoundError:  # creating the store will say what is missing
+        mlflow_version = "unknown"
+    folder = store_templates_dir()
+    template = folder / f"mlflow-{mlflow_version}.db"
+    if template.is_file():
+        return template
+    folder.mkdir(parents=True, exist_ok=True)
+    with _locked(folder / f".mlflow-{mlflow_version}.lock"):
+        if not template.is_file():
+            partial = folder / f".mlflow-{mlflow_version}-{os.getpid()}.db"
+            partial.unlink(missing_ok=True)
+            try:
+                _create_store(partial)
+                partial.replace(template)  # atomic: a reader sees no template or a whole one
+            finally:
                 partial.unlink(missing_ok=True)
-                tail = "\n".join(result.stderr.strip().splitlines()[-4:])
-                raise ExampleError(f"cannot create an MLflow store for the examples:\n{tail}")
-            partial.replace(template)
     return template
 
 
+def _create_store(path: Path) -> None:
+    """Let MLflow create its tables in a new SQLite file at ``path``."""
+    create = (
+        "import sys, mlflow; mlflow.MlflowClient(sys.argv[1]).search_experiments(max_results=1)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", create, f"sqlite:///{path.resolve()}"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        tail = "\n".join(result.stderr.strip().splitlines()[-4:])
+        raise ExampleError(f"cannot create an MLflow store for the examples:\n{tail}")
+
+
 def _execute(name: str, script: Path, target: Path, timeout: float) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
+    # a folder without run.json is what an interrupted run left: start it again from nothing
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
+    try:
+        _run_into(name, script, target, timeout)
+    except BaseException:
+        shutil.rmtree(target, ignore_errors=True)
+        raise
+
+
+def _run_into(name: str, script: Path, target: Path, timeout: float) -> None:
+    # Each run gets a private store, copied from one whose tables MLflow created once (per
+    # MLflow version, shared by every cache): examples run side by side and never wait for
+    # each other's SQLite writes. It stays in the run's folder, its artifacts beside it, so
+    # what the example logged can be read afterwards.
+    store = target / STORE_FILE
+    shutil.copyfile(mlflow_store_template(), store)
     with tempfile.TemporaryDirectory(prefix=f"{name}-", dir=target.parent) as scratch:
         work = Path(scratch)
         figures = work / "figures"
-        # each run gets a private store, copied from one whose tables MLflow created once:
-        # examples run side by side and never wait for each other's SQLite writes
-        store = work / "mlflow.db"
-        shutil.copyfile(_store_template(target.parent), store)
         env = {
             **os.environ,
             OUTPUT_ENV: str(figures),
@@ -387,7 +455,6 @@ def _execute(name: str, script: Path, target: Path, timeout: float) -> None:
         written = sorted(figures.iterdir()) if figures.exists() else []
         shown = [path.name for path in written if path.suffix == ".svg"]
         downloads = [path.name for path in written if path.suffix in DOWNLOAD_SUFFIXES]
-        target.mkdir(parents=True, exist_ok=True)
         for file in shown + downloads:
             shutil.copy2(figures / file, target / file)
         if (work / NAMESPACE_FILE).is_file():
