@@ -8,7 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from mlops_atlas.bibliography import Bibliography
 from mlops_atlas.diagrams import DiagramError, embed_images, registry, render_svg
+from mlops_atlas.diagrams.legibility import MIN_TEXT_PX, legible_width, smallest_text
+from mlops_atlas.site.context import SiteContext
+from mlops_atlas.site.shortcodes import diagram_block
 
 XLINK = "{http://www.w3.org/1999/xlink}href"
 
@@ -97,3 +101,25 @@ def test_shankar_diagrams_name_the_papers_tasks_and_layers(tmp_path: Path) -> No
     for layer in ("Run layer", "Pipeline layer", "Component layer", "Infrastructure layer"):
         assert layer in stack
     assert "MLflow" in stack  # the registry of the deployment examples sits in the run layer
+
+
+@pytest.mark.parametrize("name", ["sculley2015-figure1", "huyen2022-batch-prediction"])
+def test_legible_width_puts_the_smallest_text_at_the_floor(name: str, tmp_path: Path) -> None:
+    svg = render_svg(name, tmp_path).read_text(encoding="utf-8")
+    smallest = smallest_text(svg)
+    sizes = [float(s) for s in re.findall(r'font-size="([\d.]+)"', svg)]
+    assert smallest.size == min(sizes)  # Graphviz draws every group at scale 1
+    width = legible_width(svg)
+    assert width * smallest.size / smallest.view_width >= MIN_TEXT_PX
+    assert (width - 1) * smallest.size / smallest.view_width < MIN_TEXT_PX
+
+
+def test_a_diagram_is_never_shown_narrower_than_its_legible_width() -> None:
+    context = SiteContext(
+        bibliography=Bibliography(Path("x.bib"), {}),
+        diagrams=registry(),
+        diagram_paths={"sculley2015-figure1": "generated/diagrams/sculley2015-figure1.svg"},
+        diagram_widths={"sculley2015-figure1": 861},
+    )
+    block = diagram_block("sculley2015-figure1", "readings/sculley2015hidden.md", context)
+    assert '{ loading=lazy style="min-width: 861px" }' in block
