@@ -300,23 +300,6 @@ async () => {
 }
 """
 
-# Diagrams whose text is still below the floor at the desktop column width (issue 17):
-# the test fails if one of them becomes legible and is still listed, or if another falls
-# below the floor.
-TOO_SMALL_ON_DESKTOP = {
-    "ashmore2021-lifecycle",
-    "baylor2017-data-validation",
-    "baylor2017-tfx-pipeline",
-    "google-mlops-level0",
-    "google-mlops-level1",
-    "google-mlops-level2",
-    "kreuzberger2023-architecture",
-    "kubeflow-on-kubernetes",
-    "sculley2015-debt-map",
-    "sculley2015-figure1",
-    "tfx-standard-pipeline",
-}
-
 
 def _pages_with_diagrams(built_site: Path) -> list[str]:
     """English pages showing a diagram (a Spanish twin shows the same pictures)."""
@@ -359,9 +342,7 @@ def test_diagram_text_is_at_least_11px_at_the_desktop_column_width(
                     f"({d['frame']} px), smallest '{d['what']}'",
                 )
     assert sum(len(found["diagrams"]) for found in measured.values()) >= 24
-    unexpected = {n: m for n, m in too_small.items() if n not in TOO_SMALL_ON_DESKTOP}
-    assert unexpected == {}
-    assert set(too_small) == TOO_SMALL_ON_DESKTOP, "legible now: remove from the list"
+    assert too_small == {}
 
 
 def test_diagrams_on_a_phone_keep_11px_text_and_scroll_in_their_frame(
