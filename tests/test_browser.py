@@ -241,3 +241,128 @@ def test_spanish_search_finds_spanish_pages_that_teach_the_term_first(
         for q, got in first.items()
         if got.removeprefix("es/") not in SPANISH_QUERIES[q] or not got.startswith("es/")
     } == {}, wanted
+
+
+# ---- diagrams are legible -----------------------------------------------------------------
+
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+# For every diagram on the page: the smallest size (CSS px) its text is drawn at, the width
+# the picture is drawn at and the width of its frame. An inline <svg> is measured where it
+# is; an <img> is measured on a copy of its SVG drawn off-screen at the picture's size. A
+# text's size is its font size times the scale the screen applies to it (viewBox and groups).
+MEASURE_DIAGRAMS = """
+async () => {
+  const smallest = root => {
+    let least = Infinity, what = "";
+    for (const text of root.querySelectorAll("text")) {
+      if (!text.textContent.trim()) continue;
+      const m = text.getScreenCTM();
+      const size = parseFloat(getComputedStyle(text).fontSize) * Math.hypot(m.c, m.d);
+      if (size < least) { least = size; what = text.textContent.trim(); }
+    }
+    return [least, what];
+  };
+  const found = [];
+  for (const figure of document.querySelectorAll("figure.atlas-diagram")) {
+    const frame = figure.querySelector(":scope > p") || figure;
+    let picture = figure.querySelector("svg"), name, least, what;
+    if (picture) {
+      name = picture.id || picture.querySelector("title")?.textContent;
+      [least, what] = smallest(picture);
+    } else {
+      picture = figure.querySelector("img");
+      picture.loading = "eager";
+      if (!picture.complete) await new Promise(done => { picture.onload = picture.onerror = done; });
+      name = new URL(picture.src).pathname.split("/").pop().replace(/\\.svg$/, "");
+      const source = await (await fetch(picture.src)).text();
+      const svg = new DOMParser().parseFromString(source, "image/svg+xml").documentElement;
+      const rect = picture.getBoundingClientRect();
+      svg.setAttribute("width", rect.width);
+      svg.setAttribute("height", rect.height);
+      const box = document.createElement("div");
+      box.style.cssText = "position: absolute; left: -30000px; top: 0";
+      box.appendChild(document.importNode(svg, true));
+      document.body.appendChild(box);
+      [least, what] = smallest(box);
+      box.remove();
+    }
+    found.push({
+      name, least, what,
+      width: picture.getBoundingClientRect().width,
+      frame: frame.clientWidth,
+      scrolls: frame.scrollWidth > frame.clientWidth + 1
+        && ["auto", "scroll"].includes(getComputedStyle(frame).overflowX),
+    });
+  }
+  return {diagrams: found, pageWidth: document.documentElement.scrollWidth};
+}
+"""
+
+
+def _pages_with_diagrams(built_site: Path) -> list[str]:
+    """English pages showing a diagram (a Spanish twin shows the same pictures)."""
+    pages = [
+        path
+        for path in _english_pages(built_site)
+        if "atlas-diagram" in (built_site / path.lstrip("/") / "index.html").read_text("utf-8")
+    ]
+    assert len(pages) >= 10
+    return [path.lstrip("/") for path in pages]
+
+
+def _measure_diagrams(browser, site_url: str, pages: list[str], viewport: dict) -> dict:
+    """``{page: measurements}`` of every diagram on every page, at a viewport size."""
+    page = browser.new_page(viewport=viewport)
+    measured = {}
+    for path in pages:
+        page.goto(site_url + path, wait_until="domcontentloaded")
+        measured[path] = page.evaluate(MEASURE_DIAGRAMS)
+    page.close()
+    return measured
+
+
+def test_diagram_text_is_at_least_11px_at_the_desktop_column_width(
+    browser, built_site: Path, site_url: str
+) -> None:
+    """At 1280 px wide, every diagram fits its column and its smallest text is ≥ 11 px."""
+    from mlops_atlas.diagrams.legibility import MIN_TEXT_PX
+
+    measured = _measure_diagrams(browser, site_url, _pages_with_diagrams(built_site), DESKTOP)
+    too_small: dict[str, str] = {}
+    for path, found in measured.items():
+        for d in found["diagrams"]:
+            # a picture wider than its column would be scrolled: count it at the column width
+            at_column = d["least"] * min(1.0, d["frame"] / d["width"])
+            if at_column < MIN_TEXT_PX - 0.05:
+                too_small.setdefault(
+                    d["name"],
+                    f"{d['name']} on /{path}: text {at_column:.1f} px at the column width "
+                    f"({d['frame']} px), smallest '{d['what']}'",
+                )
+    assert sum(len(found["diagrams"]) for found in measured.values()) >= 24
+    assert too_small == {}
+
+
+def test_diagrams_on_a_phone_keep_11px_text_and_scroll_in_their_frame(
+    browser, built_site: Path, site_url: str
+) -> None:
+    """At 390 px wide, a diagram is never shrunk below 11 px text: its frame scrolls instead.
+
+    The page itself does not scroll sideways; only the frame of a picture wider than the
+    screen does (and a click opens the picture full size).
+    """
+    from mlops_atlas.diagrams.legibility import MIN_TEXT_PX
+
+    measured = _measure_diagrams(browser, site_url, _pages_with_diagrams(built_site), PHONE)
+    wrong = []
+    for path, found in measured.items():
+        if found["pageWidth"] > PHONE["width"]:
+            wrong.append(f"/{path} scrolls sideways ({found['pageWidth']} px)")
+        for d in found["diagrams"]:
+            if d["least"] < MIN_TEXT_PX - 0.05:
+                wrong.append(f"{d['name']} on /{path}: text {d['least']:.1f} px")
+            if d["width"] > d["frame"] + 1 and not d["scrolls"]:
+                wrong.append(f"{d['name']} on /{path}: wider than its frame, which cannot scroll")
+    assert wrong == []

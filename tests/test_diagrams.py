@@ -8,7 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from mlops_atlas.bibliography import Bibliography
 from mlops_atlas.diagrams import DiagramError, embed_images, registry, render_svg
+from mlops_atlas.diagrams.legibility import MIN_TEXT_PX, legible_width, smallest_text
+from mlops_atlas.site.context import SiteContext
+from mlops_atlas.site.shortcodes import diagram_block
 
 XLINK = "{http://www.w3.org/1999/xlink}href"
 
@@ -22,9 +26,19 @@ def image_references(svg: str) -> list[str]:
     ]
 
 
+DESKTOP_COLUMN_PX = 688
+"""The page column at 1280 px wide (Material's layout), where test_browser measures diagrams."""
+
+
+@pytest.fixture(scope="module")
+def drawn(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A cache folder shared by this module's tests: each diagram is drawn once."""
+    return tmp_path_factory.mktemp("diagrams")
+
+
 @pytest.mark.parametrize("name", sorted(registry()))
-def test_every_diagram_is_self_contained_svg(name: str, tmp_path: Path) -> None:
-    svg = render_svg(name, tmp_path).read_text(encoding="utf-8")
+def test_every_diagram_is_self_contained_svg(name: str, drawn: Path) -> None:
+    svg = render_svg(name, drawn).read_text(encoding="utf-8")
     references = image_references(svg)
     assert references, "a diagrams-package diagram shows icons"
     assert all(reference.startswith("data:image/png;base64,") for reference in references)
@@ -32,8 +46,8 @@ def test_every_diagram_is_self_contained_svg(name: str, tmp_path: Path) -> None:
     assert "file:" not in svg
 
 
-def test_figure1_has_the_papers_boxes(tmp_path: Path) -> None:
-    svg = render_svg("sculley2015-figure1", tmp_path).read_text(encoding="utf-8")
+def test_figure1_has_the_papers_boxes(drawn: Path) -> None:
+    svg = render_svg("sculley2015-figure1", drawn).read_text(encoding="utf-8")
     texts = " ".join(re.findall(r"<text[^>]*>([^<]*)</text>", svg))
     for label in (
         "ML Code",
@@ -85,9 +99,9 @@ def test_embed_images_keeps_links_and_embeds_files(tmp_path: Path) -> None:
     assert 'xlink:href="data:image/png;base64,iVBORw=="' in out
 
 
-def test_shankar_diagrams_name_the_papers_tasks_and_layers(tmp_path: Path) -> None:
+def test_shankar_diagrams_name_the_papers_tasks_and_layers(drawn: Path) -> None:
     def texts(name: str) -> str:
-        svg = render_svg(name, tmp_path).read_text(encoding="utf-8")
+        svg = render_svg(name, drawn).read_text(encoding="utf-8")
         return " ".join(re.findall(r"<text[^>]*>([^<]*)</text>", svg))
 
     loop = texts("shankar2022-workflow")
@@ -97,3 +111,33 @@ def test_shankar_diagrams_name_the_papers_tasks_and_layers(tmp_path: Path) -> No
     for layer in ("Run layer", "Pipeline layer", "Component layer", "Infrastructure layer"):
         assert layer in stack
     assert "MLflow" in stack  # the registry of the deployment examples sits in the run layer
+
+
+@pytest.mark.parametrize("name", sorted(registry()))
+def test_every_diagram_is_legible_in_a_desktop_column(name: str, drawn: Path) -> None:
+    """Its smallest text is at least 11 px at the column's width (the browser test measures it
+    on the pages); a diagram too wide for that is split or laid out again, not shrunk."""
+    width = legible_width(render_svg(name, drawn).read_text(encoding="utf-8"))
+    assert width <= DESKTOP_COLUMN_PX - 8, f"{name} needs {width} px for 11 px text"
+
+
+@pytest.mark.parametrize("name", ["sculley2015-figure1", "huyen2022-batch-prediction"])
+def test_legible_width_puts_the_smallest_text_at_the_floor(name: str, drawn: Path) -> None:
+    svg = render_svg(name, drawn).read_text(encoding="utf-8")
+    smallest = smallest_text(svg)
+    sizes = [float(s) for s in re.findall(r'font-size="([\d.]+)"', svg)]
+    assert smallest.size == min(sizes)  # Graphviz draws every group at scale 1
+    width = legible_width(svg)
+    assert width * smallest.size / smallest.view_width >= MIN_TEXT_PX
+    assert (width - 1) * smallest.size / smallest.view_width < MIN_TEXT_PX
+
+
+def test_a_diagram_is_never_shown_narrower_than_its_legible_width() -> None:
+    context = SiteContext(
+        bibliography=Bibliography(Path("x.bib"), {}),
+        diagrams=registry(),
+        diagram_paths={"sculley2015-figure1": "generated/diagrams/sculley2015-figure1.svg"},
+        diagram_widths={"sculley2015-figure1": 861},
+    )
+    block = diagram_block("sculley2015-figure1", "readings/sculley2015hidden.md", context)
+    assert '{ loading=lazy style="min-width: 861px" }' in block

@@ -246,12 +246,13 @@ def test_a_bad_glossary_entry_stops_the_build_in_one_line(small_project: Path) -
     assert "glossary.yaml: entry 1 ('drift'): 'cite': unknown citation key 'baylor2071tfx'" in error
 
 
-def test_debt_map_links_reach_existing_pages_and_anchors(built_site: Path) -> None:
+@pytest.mark.parametrize("part", ["2-4", "5-6", "7-8"])
+def test_debt_map_links_reach_existing_pages_and_anchors(built_site: Path, part: str) -> None:
     """Every box of the debt map opens a page that exists, at an anchor that exists."""
-    svg_path = built_site / "generated" / "diagrams" / "sculley2015-debt-map.svg"
+    svg_path = built_site / "generated" / "diagrams" / f"sculley2015-debt-map-{part}.svg"
     links = set(re.findall(r"<a\b[^>]*?href=[\"']([^\"']+)[\"']", svg_path.read_text("utf-8")))
-    assert len(links) >= 10
-    assert "../../examples/debt_scan/#glue-code" in links
+    assert len(links) >= 4
+    assert part != "5-6" or "../../examples/debt_scan/#glue-code" in links
     for link in links:
         target, _, anchor = link.partition("#")
         page = (svg_path.parent / target / "index.html").resolve()

@@ -18,7 +18,7 @@ _BOX = {
     "style": "rounded,filled",
     "fixedsize": "true",
     "labelloc": "c",
-    "width": "2.6",
+    "width": "2.45",
     "height": "0.7",
     "fontsize": "14",
     "imagescale": "true",
@@ -28,7 +28,7 @@ _STAGE = {"width": "1.3", "height": "1.9", "fontsize": "15"}
 
 
 def _label(text: str) -> str:
-    return "          " + text  # clear of the icon at the box's left
+    return "        " + text  # clear of the icon at the box's left
 
 
 @register(
@@ -58,9 +58,10 @@ def lifecycle(filename: str) -> None:
             "labelloc": "t",
             "nodesep": "0.2",
             "ranksep": "0.5",
+            "newrank": "true",
         },
     ):
-        stages = []
+        stages, lasts = [], []
         for stage, section in STAGES:
             with Cluster(
                 f"{stage.capitalize()} ({section})",
@@ -73,13 +74,16 @@ def lifecycle(filename: str) -> None:
                     previous >> Edge(style="invis") >> node
                     previous = node
             stages.append(head)
+            lasts.append(previous)
         for left, right in itertools.pairwise(stages):
             left >> Edge(penwidth="2", constraint="false") >> right
         (
             stages[-1]
-            >> Edge(style="dashed", label="feedback", fontsize="13", constraint="false")
+            >> Edge(style="dashed", label="feedback", fontsize="14", constraint="false")
             >> stages[0]
         )
+        # the legend under the stages: beside them it made the picture too wide to read
         with Cluster("Legend", graph_attr={"bgcolor": "white", "fontsize": "14"}):
-            Inspection(_label("checked by a program"), fillcolor=_CHECKED, **_BOX)
-            Document(_label("needs people"), fillcolor=_PEOPLE, **_BOX)
+            checked = Inspection(_label("checked by a program"), fillcolor=_CHECKED, **_BOX)
+            people = Document(_label("needs people"), fillcolor=_PEOPLE, **_BOX)
+        lasts[3] >> Edge(style="invis") >> checked >> Edge(style="invis") >> people

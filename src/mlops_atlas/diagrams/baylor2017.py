@@ -21,7 +21,9 @@ from mlops_atlas.diagrams.render import register
 
 # An icon (width x width) with its label underneath, hence height > width.
 _NODE = {"width": "1.1", "height": "1.6", "fontsize": "13"}
-_SMALL_NOTE = {"fontsize": "11", "fontcolor": "#555555"}
+_SMALL_NOTE = {"fontsize": "13", "fontcolor": "#555555"}
+# Cluster titles at the labels' size: Graphviz's default (12 pt) would be the smallest text.
+_ZONE = {"fontsize": "14"}
 
 
 @register(
@@ -60,8 +62,9 @@ def tfx_pipeline(filename: str) -> None:
             "nodesep": "0.3",
         },
     ):
-        # Each cluster is one row (rank=same), so ten components fit a page: data, then model.
-        row = {"rank": "same"}
+        # Each cluster is one row (rank=same), so ten components fit a page: data, then
+        # model, right to left under it (a snake), each model step under a data step.
+        row = {"rank": "same", **_ZONE}
         with Cluster(
             "Data: analysis, validation, transformation", graph_attr={"bgcolor": "#eef4fb", **row}
         ):
@@ -74,27 +77,24 @@ def tfx_pipeline(filename: str) -> None:
             "Model: training, evaluation, validation, push",
             graph_attr={"bgcolor": "#eefbf1", **row},
         ):
-            tuner = PredefinedProcess("Tuner", **_NODE)
-            trainer = PredefinedProcess("Trainer", **_NODE)
-            evaluator = Decision("Evaluator\n(blessing)", **_NODE)
-            infra_validator = Inspection("InfraValidator", **_NODE)
             pusher = Rack("Pusher\n(to serving)", **{**_NODE, "height": "1.9"})
+            infra_validator = Inspection("InfraValidator", **_NODE)
+            evaluator = Decision("Evaluator\n(blessing)", **_NODE)
+            trainer = PredefinedProcess("Trainer", **_NODE)
+            tuner = PredefinedProcess("Tuner", **_NODE)
         metadata = SQL(
             "ML Metadata store\n(artifacts, lineage)", width="1.3", height="1.8", fontsize="13"
         )
 
-        (
-            example_gen
-            >> statistics_gen
-            >> schema_gen
-            >> example_validator
-            >> transform
-            >> trainer
-            >> evaluator
-            >> infra_validator
-            >> pusher
-        )
-        tuner >> Edge(label="hyper-parameters", **_SMALL_NOTE) >> trainer
+        example_gen >> statistics_gen >> schema_gen >> example_validator >> transform >> trainer
+        pusher << infra_validator << evaluator << trainer
+        trainer << Edge(label="hyper-\nparameters", **_SMALL_NOTE) << tuner
+        for upper, lower in zip(
+            (example_gen, statistics_gen, schema_gen, example_validator, transform),
+            (pusher, infra_validator, evaluator, trainer, tuner),
+            strict=True,
+        ):
+            upper >> Edge(style="invis", weight="10") >> lower
         for component in (tuner, trainer, evaluator, infra_validator, pusher):
             component >> Edge(style="dotted", color="#888888", arrowhead="none") >> metadata
 
@@ -124,40 +124,50 @@ def data_validation(filename: str) -> None:
         filename=filename,
         outformat="svg",
         show=False,
-        direction="LR",
+        direction="TB",
         graph_attr={
             "pad": "0.4",
             "fontsize": "18",
             "labelloc": "t",
-            "ranksep": "0.9",
+            "newrank": "true",
+            "ranksep": "0.5",
             "splines": "spline",
         },
     ):
-        with Cluster("Training", graph_attr={"bgcolor": "#eef4fb"}):
+        # Top to bottom, one row per cluster: left to right it was too wide to stay legible.
+        row = {"rank": "same", **_ZONE}
+        with Cluster("Training", graph_attr={"bgcolor": "#eef4fb", **row}):
             training = Storage("training data", **_NODE)
             training_stats = MultipleDocuments("statistics", **_NODE)
             schema = Document("schema\n(the contract)", **_NODE)
-        with Cluster("Serving", graph_attr={"bgcolor": "#eefbf1"}):
+        with Cluster("Serving", graph_attr={"bgcolor": "#eefbf1", **row}):
             serving = Storage("serving batch", **_NODE)
             serving_stats = MultipleDocuments("statistics", **_NODE)
             previous = StoredData("previous batch\nstatistics", **_NODE)
         validator = Inspection("validate", **_NODE)
-        with Cluster("Findings", graph_attr={"bgcolor": "#fbf6ee"}):
+        with Cluster("Findings", graph_attr={"bgcolor": "#fbf6ee", **row}):
             anomalies = InternalStorage("anomalies\n(vs schema)", **_NODE)
             skew = InternalStorage("skew\n(vs training)", **_NODE)
             drift = InternalStorage("drift\n(vs previous)", **_NODE)
         decision = Decision("alert or block", **_NODE)
 
         training >> training_stats >> Edge(label="infer", **_SMALL_NOTE) >> schema
-        serving >> serving_stats >> validator
+        # serving's row under training's, column for column
+        training >> Edge(style="invis", weight="10") >> serving
+        training_stats >> Edge(style="invis", weight="10") >> serving_stats
+        serving >> serving_stats >> Edge(weight="10") >> validator
         schema >> validator
         training_stats >> Edge(style="dashed") >> validator
         previous >> Edge(style="dashed") >> validator
-        validator >> [anomalies, skew, drift]
-        for finding in (anomalies, skew, drift):
+        validator >> [anomalies, drift]
+        validator >> Edge(weight="10") >> skew >> Edge(weight="10") >> decision
+        for finding in (anomalies, drift):
             finding >> decision
+        # xlabel: the label takes no room in the layout (a label widened the picture)
         (
             schema
-            << Edge(style="dotted", label="a person updates it\nas the data evolves", **_SMALL_NOTE)
+            << Edge(
+                style="dotted", xlabel="a person updates it\nas the data evolves", **_SMALL_NOTE
+            )
             << decision
         )

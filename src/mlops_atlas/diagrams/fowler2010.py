@@ -43,7 +43,7 @@ def blue_green(filename: str) -> None:
         outformat="svg",
         show=False,
         direction="LR",
-        graph_attr={"pad": "0.4", "fontsize": "20", "labelloc": "t", "ranksep": "0.9"},
+        graph_attr={"pad": "0.4", "fontsize": "20", "labelloc": "t", "ranksep": "0.7"},
     ):
         users = _node(Users, "users")
         router = _node(Service, "Service\nselector:\ncolor=blue")

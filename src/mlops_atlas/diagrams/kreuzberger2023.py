@@ -32,7 +32,7 @@ from mlops_atlas.diagrams.render import register
 # An icon (width x width) with its label underneath, hence height > width.
 _NODE = {"width": "1.0", "height": "1.75", "fontsize": "13", "imagescale": "true"}
 _COMPONENT = {**_NODE, "fontcolor": "#1a5276"}
-_FEEDBACK = {"color": "#c0392b", "style": "dashed", "fontcolor": "#c0392b", "fontsize": "12"}
+_FEEDBACK = {"color": "#c0392b", "style": "dashed", "fontcolor": "#c0392b", "fontsize": "13"}
 _GRAPH = {"pad": "0.4", "fontsize": "20", "labelloc": "t", "ranksep": "0.55", "nodesep": "0.35"}
 _ZONE = {"fontsize": "15", "margin": "14"}
 
@@ -68,18 +68,20 @@ def architecture(filename: str) -> None:
         outformat="svg",
         show=False,
         direction="TB",
-        graph_attr={**_GRAPH, "newrank": "true", "ranksep": "0.7"},
+        graph_attr={**_GRAPH, "newrank": "true", "ranksep": "0.6"},
     ):
+        # Rows read alternately left to right and right to left (a snake), each row's
+        # first node under the previous row's last: narrow enough to stay legible.
         with Cluster("(A) Project initiation", graph_attr=_zone("#f4f6f7", row=True)):
             business = Users("R1: business\nproblem", **_NODE)
             problem = Decision("R2/R3: architecture,\nML problem type", **_NODE)
             raw = Database("Raw data sources\n(quality, labels)", **_NODE)
             business >> problem >> raw
         with Cluster("(B) Feature engineering pipeline", graph_attr=_zone("#eef4fb", row=True)):
-            rules = Document("(B1) cleaning and\nfeature rules", **_NODE)
-            transform = Preparation("(B2) extract,\ntransform, clean", **_NODE)
             store = InternalStorage("C4 Feature store\n(offline / online)", **_COMPONENT)
-            rules >> transform >> store
+            transform = Preparation("(B2) extract,\ntransform, clean", **_NODE)
+            rules = Document("(B1) cleaning and\nfeature rules", **_NODE)
+            store << transform << rules
         with Cluster("(C) Experimentation", graph_attr=_zone("#fbf6ee", row=True)):
             explore = Python("R3: analysis,\ntraining on C5", **_NODE)
             repo = StoredData("C2 Source code\nrepository", **_COMPONENT)
@@ -89,11 +91,12 @@ def architecture(filename: str) -> None:
             "(D) Automated ML workflow pipeline (C3 orchestrates, C5 runs)",
             graph_attr=_zone("#eefbf1", row=True),
         ):
-            pull = Preparation("pull versioned\nfeatures", **_NODE)
-            train = Rack("validate, split,\ntrain", **_NODE)
-            evaluate = Inspection("evaluate,\ntune, export", **_NODE)
-            pull >> train >> evaluate
             metadata = MultipleDocuments("C7 ML metadata\nstore (lineage)", **_COMPONENT)
+            evaluate = Inspection("evaluate,\ntune, export", **_NODE)
+            train = Rack("validate, split,\ntrain", **_NODE)
+            pull = Preparation("pull versioned\nfeatures", **_NODE)
+            metadata - Edge(style="dotted") - evaluate
+            evaluate << train << pull
         registry = Storage("C6 Model\nregistry", **_COMPONENT)
         with Cluster("Serving and monitoring", graph_attr=_zone("#fdf2f2", row=True)):
             serving = Users("C8 Model serving\n(online / batch)", **_COMPONENT)
@@ -103,10 +106,12 @@ def architecture(filename: str) -> None:
         raw >> rules
         store >> explore
         repo >> cicd >> Edge(label="deploy pipeline") >> pull
-        store >> Edge(style="dotted") >> pull
+        store >> Edge(style="dotted", constraint="false") >> pull
         evaluate >> registry
-        evaluate >> Edge(style="dotted", arrowhead="none") >> metadata
         registry >> Edge(label="status: production\n(C1 deploys)") >> serving
+        # columns: each node over its neighbour below
+        for upper, lower in ((problem, transform), (transform, repo), (train, serving)):
+            upper >> Edge(style="invis", weight="10") >> lower
         monitoring >> Edge(label="drift: retrain", constraint="false", **_FEEDBACK) >> pull
         monitoring >> Edge(label="feedback", constraint="false", **_FEEDBACK) >> rules
 
@@ -125,16 +130,20 @@ def architecture(filename: str) -> None:
     ),
 )
 def google_level0(filename: str) -> None:
-    """Level 0: every step by hand in notebooks; a disconnection between ML and operations."""
+    """Level 0: every step by hand in notebooks; a disconnection between ML and operations.
+
+    Drawn in two rows (experimentation, then the hand-over to operations) so that it
+    is narrow enough for its text to stay legible in a page's column.
+    """
     with Diagram(
         "Google MLOps level 0: manual process",
         filename=filename,
         outformat="svg",
         show=False,
-        direction="LR",
-        graph_attr=_GRAPH,
+        direction="TB",
+        graph_attr={**_GRAPH, "newrank": "true"},
     ):
-        with Cluster("Experimentation, by hand (notebooks)", graph_attr=_zone("#fbf6ee")):
+        with Cluster("Experimentation, by hand (notebooks)", graph_attr=_zone("#fbf6ee", row=True)):
             data = Database("Offline data", **_NODE)
             steps = [
                 ManualInput("data\nanalysis", **_NODE),
@@ -143,11 +152,16 @@ def google_level0(filename: str) -> None:
                 Inspection("model\nevaluation", **_NODE),
             ]
             data >> steps[0] >> steps[1] >> steps[2] >> steps[3]
-        model = Document("Trained model\n(a file)", **_NODE)
-        registry = Storage("Model registry", **_NODE)
-        with Cluster("Operations", graph_attr=_zone("#fdf2f2")):
+        with Cluster("Operations", graph_attr=_zone("#fdf2f2", row=True)):
             serving = Users("Prediction\nservice", **_NODE)
-        steps[3] >> model >> Edge(label="hand-over") >> registry >> serving
+            registry = Storage("Model registry", **_NODE)
+            model = Document("Trained model\n(a file)", **_NODE)
+            # right to left, under the experiment: the flow turns back like a snake
+            serving << registry << model
+        steps[3] >> Edge(label="hand-over") >> model
+        # the rows share columns: invisible edges stack each node over its neighbour below
+        for upper, lower in ((steps[1], serving), (steps[2], registry)):
+            upper >> Edge(style="invis", weight="10") >> lower
 
 
 @register(
@@ -166,22 +180,27 @@ def google_level0(filename: str) -> None:
     ),
 )
 def google_level1(filename: str) -> None:
-    """Level 1: ML pipeline automation; the pipeline, not the model, is what is deployed."""
+    """Level 1: ML pipeline automation; the pipeline, not the model, is what is deployed.
+
+    Three rows, narrow enough for the text to stay legible in a page's column: what
+    starts the pipeline, the automated pipeline, and (right to left, under it) what it
+    delivers.
+    """
     with Diagram(
         "Google MLOps level 1: ML pipeline automation",
         filename=filename,
         outformat="svg",
         show=False,
-        direction="LR",
-        graph_attr=_GRAPH,
+        direction="TB",
+        graph_attr={**_GRAPH, "newrank": "true"},
     ):
-        with Cluster("Experimentation (orchestrated)", graph_attr=_zone("#fbf6ee")):
+        with Cluster("What starts the pipeline", graph_attr=_zone("#fbf6ee", row=True)):
             experiment = Python("orchestrated\nexperiment", **_NODE)
             code = StoredData("source\nrepository", **_NODE)
+            features = InternalStorage("Feature store", **_NODE)
+            trigger = Decision("Trigger: schedule,\nnew data, decay", **_NODE)
             experiment >> code
-        features = InternalStorage("Feature store", **_NODE)
-        trigger = Decision("Trigger: schedule,\nnew data, decay", **_NODE)
-        with Cluster("Automated pipeline (production)", graph_attr=_zone("#eefbf1")):
+        with Cluster("Automated pipeline (production)", graph_attr=_zone("#eefbf1", row=True)):
             steps = [
                 Inspection("data\nvalidation", **_NODE),
                 Preparation("data\npreparation", **_NODE),
@@ -191,17 +210,26 @@ def google_level1(filename: str) -> None:
             ]
             for left, right in itertools.pairwise(steps):
                 left >> right
-        metadata = MultipleDocuments("ML metadata", **_NODE)
-        registry = Storage("Model registry", **_NODE)
-        serving = Users("Prediction\nservice", **_NODE)
-        monitoring = Inspection("Performance\nmonitoring", **_NODE)
+        with Cluster("Delivery and monitoring", graph_attr=_zone("#fdf2f2", row=True)):
+            metadata = MultipleDocuments("ML metadata", **_NODE)
+            monitoring = Inspection("Performance\nmonitoring", **_NODE)
+            serving = Users("CD: model serving\n(prediction service)", **_NODE)
+            registry = Storage("Model registry", **_NODE)
+            # right to left, under the pipeline: the flow turns back like a snake
+            monitoring << serving << registry
 
+        # the rows share columns: invisible edges stack each node over its neighbour below
+        for upper, lower in ((experiment, steps[0]), (trigger, steps[4]), (steps[1], metadata)):
+            upper >> Edge(style="invis", weight="10") >> lower
+        for upper, lower in ((steps[2], monitoring), (steps[3], serving)):
+            upper >> Edge(style="invis", weight="10") >> lower
         code >> Edge(label="deploy pipeline\n(by hand)") >> steps[0]
         features >> steps[0]
         trigger >> steps[0]
-        steps[-1] >> registry >> Edge(label="CD: model serving") >> serving >> monitoring
-        steps[2] >> Edge(style="dotted", arrowhead="none") >> metadata
-        monitoring >> Edge(label="trigger", constraint="false", **_FEEDBACK) >> trigger
+        steps[-1] >> registry
+        steps[2] >> Edge(style="dotted", arrowhead="none", constraint="false") >> metadata
+        # the red dashed arrow back to the trigger is the loop that makes training continuous
+        monitoring >> Edge(constraint="false", **_FEEDBACK) >> trigger
 
 
 @register(
@@ -220,33 +248,42 @@ def google_level1(filename: str) -> None:
     ),
 )
 def google_level2(filename: str) -> None:
-    """Level 2: the stages of Figure 5, each with its output, and monitoring closing the loop."""
+    """Level 2: the stages of Figure 5, each with its output, and monitoring closing the loop.
+
+    Two rows, narrow enough for the text to stay legible in a page's column: the
+    pipeline's development and CI/CD, then (right to left, under it) production.
+    """
     with Diagram(
         "Google MLOps level 2: CI/CD pipeline automation",
         filename=filename,
         outformat="svg",
         show=False,
-        direction="LR",
-        graph_attr=_GRAPH,
+        direction="TB",
+        graph_attr={**_GRAPH, "newrank": "true"},
     ):
-        develop = Python("1 Development,\nexperimentation", **_NODE)
-        code = StoredData("Source\ncontrol", **_NODE)
-        with Cluster("CI/CD of the pipeline", graph_attr=_zone("#eef4fb")):
+        with Cluster(
+            "Development and CI/CD of the pipeline", graph_attr=_zone("#eef4fb", row=True)
+        ):
+            develop = Python("1 Development,\nexperimentation", **_NODE)
+            code = StoredData("Source\ncontrol", **_NODE)
             ci = PredefinedProcess("2 Pipeline CI:\ntest and build", **_NODE)
             cd = PredefinedProcess("3 Pipeline CD:\ndeploy", **_NODE)
-            ci >> Edge(label="components") >> cd
-        with Cluster("Production", graph_attr=_zone("#eefbf1")):
-            orchestrator = Rack("4 Orchestrated\npipeline (triggered)", **_NODE)
-            registry = Storage("Model registry", **_NODE)
-            serving = Users("5 Model CD:\nprediction service", **_NODE)
-            monitoring = Inspection("6 Monitoring", **_NODE)
-            orchestrator >> Edge(label="trained\nmodel") >> registry >> serving >> monitoring
+            develop >> code >> ci >> cd
         features = InternalStorage("Feature store", **_NODE)
-        metadata = MultipleDocuments("ML metadata\nstore", **_NODE)
+        with Cluster("Production", graph_attr=_zone("#eefbf1", row=True)):
+            monitoring = Inspection("6 Monitoring", **_NODE)
+            serving = Users("5 Model CD:\nprediction service", **_NODE)
+            registry = Storage("Model registry", **_NODE)
+            orchestrator = Rack("4 Orchestrated\npipeline (triggered)", **_NODE)
+            metadata = MultipleDocuments("ML metadata\nstore", **_NODE)
+            # right to left, under the CI/CD row: the flow turns back like a snake
+            monitoring << serving << registry << orchestrator
+            orchestrator - Edge(style="dotted") - metadata
 
-        develop >> Edge(label="source code") >> code >> ci
         cd >> Edge(label="deployed\npipeline") >> orchestrator
         features >> orchestrator
-        orchestrator >> Edge(style="dotted", arrowhead="none") >> metadata
-        monitoring >> Edge(label="trigger", constraint="false", **_FEEDBACK) >> orchestrator
-        monitoring >> Edge(label="new experiment", constraint="false", **_FEEDBACK) >> develop
+        # the rows share columns: invisible edges stack each node over its neighbour below
+        for upper, lower in ((code, serving), (ci, registry)):
+            upper >> Edge(style="invis", weight="10") >> lower
+        develop << Edge(label="new\nexperiment", weight="10", **_FEEDBACK) << monitoring
+        monitoring >> Edge(xlabel="trigger", constraint="false", **_FEEDBACK) >> orchestrator

@@ -18,7 +18,7 @@ from diagrams.programming.language import Python
 from mlops_atlas.diagrams.render import register
 
 _NODE = {"width": "1.0", "height": "1.75", "fontsize": "13", "imagescale": "true"}
-_NOTE = {"fontsize": "12", "fontcolor": "#555555"}
+_NOTE = {"fontsize": "13", "fontcolor": "#555555"}
 _GRAPH = {
     "pad": "0.4",
     "fontsize": "18",
@@ -72,22 +72,25 @@ def kubeflow_on_kubernetes(filename: str) -> None:
             people = Users("data scientists,\nML engineers", **_NODE)
             sdk = Python("Python SDKs\n(kfp, kubeflow)", **_NODE)
         with Cluster(
-            "Kubeflow AI reference platform: login, dashboard, one profile (namespace) per user",
+            "Kubeflow AI reference platform:\nlogin, dashboard, one namespace per user",
             graph_attr=_zone("#eef4fb", row=True),
         ):
             gateway = Istio("Istio\ngateway", **_NODE)
             login = Dex("Dex,\nOAuth2-Proxy", **_NODE)
             dashboard = Kubeflow("Central\nDashboard", **_NODE)
+        # seven projects in two rows: one row of seven shrank the text to 7 px on a page
         with Cluster(
-            "Kubeflow projects (each can be installed alone)", graph_attr=_zone("#eefbf1", row=True)
+            "Kubeflow projects (each can be installed alone)", graph_attr=_zone("#eefbf1")
         ):
-            notebooks = Pod("Notebooks\n(Jupyter servers)", **_NODE)
-            pipelines = Kubeflow("Pipelines\n(C3, C7)", **_NODE)
-            katib = Decision("Katib\n(tuning, AutoML)", **_NODE)
-            trainer = Job("Trainer\n(C5)", **_NODE)
-            spark = Spark("Spark Operator\n(data preparation)", **_NODE)
-            registry = SQL("Model Registry,\nnow Hub (C6)", **_NODE)
-            serving = Deploy("KServe\n(C8)", **_NODE)
+            with Cluster("build, tune and train", graph_attr=_zone("#eefbf1", row=True)):
+                notebooks = Pod("Notebooks\n(Jupyter servers)", **_NODE)
+                pipelines = Kubeflow("Pipelines\n(C3, C7)", **_NODE)
+                katib = Decision("Katib\n(tuning, AutoML)", **_NODE)
+                trainer = Job("Trainer\n(C5)", **_NODE)
+            with Cluster("prepare data, register and serve", graph_attr=_zone("#eefbf1", row=True)):
+                spark = Spark("Spark Operator\n(data preparation)", **_NODE)
+                registry = SQL("Model Registry,\nnow Hub (C6)", **_NODE)
+                serving = Deploy("KServe\n(C8)", **_NODE)
         with Cluster("Kubernetes", graph_attr=_zone("#fbf6ee", row=True)):
             api = API("API server", **_NODE)
             pods = Pod(
@@ -106,4 +109,7 @@ def kubeflow_on_kubernetes(filename: str) -> None:
         for project in (notebooks, pipelines, katib, trainer, spark, serving):
             project >> Edge(color="#888888") >> api
         api >> pods
+        # the rows share columns: invisible edges stack each node over its neighbour below
+        for upper, lower in ((pipelines, registry), (katib, serving), (notebooks, spark)):
+            upper >> Edge(style="invis", weight="10") >> lower
         pods >> Edge(style="dotted", arrowhead="none", color="#888888") >> volumes

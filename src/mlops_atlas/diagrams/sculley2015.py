@@ -20,9 +20,11 @@ from mlops_atlas.diagrams.render import register
 # The boxes are drawn large and "ML Code" small on purpose: the figure's point is
 # that the learning code is a small part of a real ML system.
 # Nodes are an icon (width x width) with the label below it, hence height > width.
-_LARGE = {"width": "1.5", "height": "2.2", "fontsize": "14"}
-_LARGE_TWO_LINES = {**_LARGE, "height": "2.5"}
-_SMALL = {"width": "0.6", "height": "1.0", "fontsize": "12", "fontcolor": "#c0392b"}
+_LARGE = {"width": "1.2", "height": "1.85", "fontsize": "14"}
+_LARGE_TWO_LINES = {**_LARGE, "height": "2.1"}
+_SMALL = {"width": "0.6", "height": "1.0", "fontsize": "13", "fontcolor": "#c0392b"}
+# Cluster titles at the labels' size: Graphviz's default (12 pt) is the smallest text.
+_ZONE = {"fontsize": "14"}
 
 
 @register(
@@ -54,19 +56,19 @@ def figure1(filename: str) -> None:
             "pad": "0.3",
             "fontsize": "18",
             "labelloc": "t",
-            "nodesep": "0.3",
-            "ranksep": "0.6",
+            "nodesep": "0.25",
+            "ranksep": "0.45",
         },
     ):
-        with Cluster("Data", graph_attr={"bgcolor": "#eef4fb"}):
+        with Cluster("Data", graph_attr={**_ZONE, "bgcolor": "#eef4fb"}):
             collection = Storage("Data Collection", **_LARGE)
             verification = Inspection("Data Verification", **_LARGE)
             extraction = PredefinedProcess("Feature Extraction", **_LARGE)
         ml_code = Python("ML Code", **_SMALL)
-        with Cluster("Serving", graph_attr={"bgcolor": "#eefbf1"}):
+        with Cluster("Serving", graph_attr={**_ZONE, "bgcolor": "#eefbf1"}):
             serving = Users("Serving\nInfrastructure", **_LARGE_TWO_LINES)
             monitoring = Display("Monitoring", **_LARGE)
-        with Cluster("Around every stage", graph_attr={"bgcolor": "#fbf6ee"}):
+        with Cluster("Around every stage", graph_attr={**_ZONE, "bgcolor": "#fbf6ee"}):
             configuration = Document("Configuration", **_LARGE)
             resources = Rack("Machine Resource\nManagement", **_LARGE_TWO_LINES)
             analysis = Display("Analysis Tools", **_LARGE)

@@ -1,4 +1,8 @@
-"""The debt map of Sculley et al. 2015: every debt category, by section, linked to its demonstration."""
+"""The debt map of Sculley et al. 2015: every debt category, by section, linked to its demonstration.
+
+The map is drawn in three parts (§2 to §4, §5 and §6, §7 and §8): the whole map on one
+picture was so wide that a page's column shrank its text to 5 px.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ from mlops_atlas.diagrams.render import register
 from mlops_atlas.site import paths
 
 # Links are relative to where the SVG is served (mlops_atlas.site.paths.diagram_file).
-_HERE = paths.diagram_file("sculley2015-debt-map")
+_HERE = paths.diagram_file("sculley2015-debt-map-2-4")  # every part sits in the same folder
 _EXAMPLE = paths.relative("examples", _HERE) + "/{}/"
 _SCAN = paths.rule_anchor("{}", _HERE)
 _READING = paths.relative("readings/sculley2015hidden", _HERE) + "/"
@@ -125,27 +129,61 @@ def _indent(label: str) -> str:
     return "\n".join("          " + line for line in label.split("\n"))
 
 
-@register(
-    "sculley2015-debt-map",
-    title=(
-        "The debt categories of Sculley et al. 2015 by section; click a box for its "
-        "demonstration (green: simulation, amber: debt scanner, grey: reading only)."
+# The map in three parts, each narrow enough for its text to stay legible in a page's
+# column: (diagram name, sections by their number, caption, Spanish caption).
+_PARTS: list[tuple[str, tuple[str, ...], str, str]] = [
+    (
+        "sculley2015-debt-map-2-4",
+        ("§2", "§3", "§4"),
+        "Debt in models, data and feedback loops (Sculley et al. 2015, §2 to §4), one column "
+        "per section; most of it can be simulated (green), and each box opens its "
+        "demonstration.",
+        "La deuda en los modelos, los datos y los ciclos de retroalimentación (Sculley et al. "
+        "2015, §2 a §4), una columna por sección; casi toda puede simularse (verde), y cada "
+        "recuadro abre su demostración.",
     ),
-    reading="sculley2015hidden",
-    title_es=(
-        "Las categorías de deuda de Sculley et al. 2015 por sección; haga clic en un recuadro "
-        "para ver su demostración (verde: simulación, ámbar: escáner de deuda, gris: solo "
-        "lectura)."
+    (
+        "sculley2015-debt-map-5-6",
+        ("§5", "§6"),
+        "Debt in the code around the model (Sculley et al. 2015, §5 and §6): almost all of "
+        "it is what the debt scanner looks for (amber); each box opens the scanner's rule.",
+        "La deuda en el código alrededor del modelo (Sculley et al. 2015, §5 y §6): casi toda "
+        "es lo que busca el escáner de deuda (ámbar); cada recuadro abre la regla del escáner.",
     ),
-)
-def debt_map(filename: str) -> None:
-    """Every debt category of the paper in its section, each linked to a demonstration.
+    (
+        "sculley2015-debt-map-7-8",
+        ("§7", "§8"),
+        "Debt from a changing world and from the organisation (Sculley et al. 2015, §7 and "
+        "§8): half of it has no demonstration (grey) and links to the reading; the rest "
+        "opens a simulation or the scanner.",
+        "La deuda que traen un mundo cambiante y la organización (Sculley et al. 2015, §7 y "
+        "§8): la mitad no tiene demostración (gris) y lleva a la lectura; el resto abre una "
+        "simulación o el escáner.",
+    ),
+]
+
+
+def parts() -> list[tuple[str, list[str]]]:
+    """The map's parts: each diagram's name and the sections it draws.
+
+    Example:
+        >>> " ".join(name.removeprefix("sculley2015-debt-map-") for name, _ in parts())
+        '2-4 5-6 7-8'
+        >>> sum(len(numbers) for _, numbers in parts()) == len(sections())
+        True
+    """
+    return [(name, list(numbers)) for name, numbers, _, _ in _PARTS]
+
+
+def _draw(numbers: tuple[str, ...], filename: str) -> None:
+    """The sections ``numbers`` of the map side by side, each box linked to a demonstration.
 
     Green boxes link to a seeded simulation, amber ones to the static debt
     scanner (which can only look for proxies), grey ones to the reading page.
     """
+    chosen = [(title, nodes) for title, nodes in _SECTIONS if title.split()[0] in numbers]
     with Diagram(
-        "Hidden technical debt in ML systems, by section of Sculley et al. 2015",
+        f"Hidden technical debt in ML systems, {numbers[0]} to {numbers[-1]}",
         filename=filename,
         outformat="svg",
         show=False,
@@ -159,7 +197,7 @@ def debt_map(filename: str) -> None:
         },
     ):
         firsts = []
-        for title, nodes in _SECTIONS:
+        for title, nodes in chosen:
             with Cluster(
                 title, graph_attr={"bgcolor": "#f7f9fb", "fontsize": "14", "margin": "12"}
             ):
@@ -170,3 +208,15 @@ def debt_map(filename: str) -> None:
             firsts.append(drawn[0])
         for left, right in itertools.pairwise(firsts):
             left >> Edge(style="invis") >> right
+
+
+def _register_parts() -> None:
+    for name, numbers, title, title_es in _PARTS:
+
+        def draw(filename: str, numbers: tuple[str, ...] = numbers) -> None:
+            _draw(numbers, filename)
+
+        register(name, title=title, title_es=title_es, reading="sculley2015hidden")(draw)
+
+
+_register_parts()

@@ -18,8 +18,8 @@ from diagrams.programming.flowchart import (
 
 from mlops_atlas.diagrams.render import register
 
-_NODE = {"width": "1.1", "height": "1.6", "fontsize": "13"}
-_ARTIFACT = {"fontsize": "12", "fontcolor": "#1a5276", "color": "#555555"}
+_NODE = {"width": "0.85", "height": "1.35", "fontsize": "13"}
+_ARTIFACT = {"fontsize": "13", "fontcolor": "#1a5276", "color": "#555555"}
 _OPTIONAL = {**_ARTIFACT, "style": "dashed"}
 _RECORD = {**_ARTIFACT, "style": "dotted", "color": "#888888"}
 _GRAPH = {
@@ -28,7 +28,7 @@ _GRAPH = {
     "labelloc": "t",
     "newrank": "true",
     "ranksep": "0.7",
-    "nodesep": "0.45",
+    "nodesep": "0.3",
     "splines": "spline",
 }
 
@@ -78,9 +78,9 @@ def tfx_standard_pipeline(filename: str) -> None:
             pusher = Rack("Pusher", **_NODE)
             bulk_inferrer = PredefinedProcess("BulkInferrer", **_NODE)
         with Cluster("Shared by every component", graph_attr={"bgcolor": "#f4f6f7", **row}):
-            metadata = SQL("ML Metadata\n(artifacts, lineage)", **{**_NODE, "height": "1.9"})
+            metadata = SQL("ML Metadata\n(artifacts, lineage)", **{**_NODE, "height": "1.65"})
             orchestrator = Kubeflow(
-                "orchestrator\n(e.g. Kubeflow\nPipelines)", **{**_NODE, "height": "2.2"}
+                "orchestrator\n(e.g. Kubeflow\nPipelines)", **{**_NODE, "height": "1.95"}
             )
 
         example_gen >> Edge(label="Examples", **_ARTIFACT) >> statistics_gen
@@ -92,7 +92,11 @@ def tfx_standard_pipeline(filename: str) -> None:
             >> example_validator
         )
         schema_gen >> Edge(label="Schema", **_ARTIFACT) >> example_validator
-        example_validator >> Edge(label="ExampleAnomalies", **_RECORD) >> metadata
+        (
+            example_validator
+            >> Edge(xlabel="ExampleAnomalies", constraint="false", **_RECORD)
+            >> metadata
+        )
         example_gen >> Edge(label="Examples", **_ARTIFACT) >> transform
         schema_gen >> Edge(label="Schema", constraint="false", **_ARTIFACT) >> transform
         transform >> Edge(label="TransformGraph,\ntransformed Examples", **_ARTIFACT) >> trainer
@@ -105,7 +109,22 @@ def tfx_standard_pipeline(filename: str) -> None:
         infra_validator >> Edge(label="InfraBlessing", **_OPTIONAL) >> pusher
         trainer >> Edge(label="Model", **_ARTIFACT) >> pusher
         trainer >> Edge(label="Model", **_ARTIFACT) >> bulk_inferrer
-        evaluator >> Edge(label="ModelBlessing", **_OPTIONAL) >> bulk_inferrer
+        evaluator >> Edge(xlabel="ModelBlessing", **_OPTIONAL) >> bulk_inferrer
         pusher >> Edge(label="PushedModel: to serving", **_ARTIFACT) >> metadata
         bulk_inferrer >> Edge(label="InferenceResult", **_ARTIFACT) >> metadata
         orchestrator >> Edge(style="invis") >> metadata
+        # the rows share columns (invisible edges stack each node over its neighbour below):
+        # rows that drift apart made the picture so wide that its text shrank to 8 px
+        columns = [
+            (example_gen, transform),
+            (statistics_gen, tuner),
+            (schema_gen, trainer),
+            (example_validator, evaluator),
+            (tuner, infra_validator),
+            (trainer, pusher),
+            (evaluator, bulk_inferrer),
+            (infra_validator, orchestrator),
+            (bulk_inferrer, metadata),
+        ]
+        for upper, lower in columns:
+            upper >> Edge(style="invis", weight="10") >> lower

@@ -22,6 +22,8 @@ class SiteContext:
         bibliography: The checked bibliography.
         diagrams: Registered diagrams by name.
         diagram_paths: Docs path of each diagram's SVG.
+        diagram_widths: The narrowest width (CSS px) each diagram may be shown at, its
+            smallest text then at :data:`~mlops_atlas.diagrams.legibility.MIN_TEXT_PX`.
         runs: Each example's run (output and figures).
         figure_paths: Docs paths of each example's figures, in order.
         download_paths: Docs paths of the files each example offers as downloads.
@@ -42,6 +44,7 @@ class SiteContext:
     bibliography: Bibliography
     diagrams: Mapping[str, DiagramSpec]
     diagram_paths: Mapping[str, str] = field(default_factory=dict)
+    diagram_widths: Mapping[str, int] = field(default_factory=dict)
     runs: Mapping[str, ExampleRun] = field(default_factory=dict)
     figure_paths: Mapping[str, list[str]] = field(default_factory=dict)
     download_paths: Mapping[str, list[str]] = field(default_factory=dict)

@@ -22,6 +22,7 @@ from mlops_atlas.bibliography import UnknownKeyError, export_files, load_bibliog
 from mlops_atlas.citations import find_citations
 from mlops_atlas.course import check_courses, load_courses, load_glossary
 from mlops_atlas.diagrams import registry, render_svg
+from mlops_atlas.diagrams.legibility import legible_width
 from mlops_atlas.i18n import language_of
 from mlops_atlas.outputs import path_inside, write_atomically
 from mlops_atlas.runner import ExampleRun, available_examples, run_example
@@ -254,9 +255,12 @@ def prepare(
         raise PageError(f"{untranslated[0]}{more}")
     bibliography = load_bibliography(root / "bibliography" / "references.bib")
     diagrams = registry()
+    drawn = {name: render_svg(name, cache_dir / "diagrams") for name in sorted(diagrams)}
     diagram_paths = {
-        name: generated.copy(paths.diagram_file(name), render_svg(name, cache_dir / "diagrams"))
-        for name in sorted(diagrams)
+        name: generated.copy(paths.diagram_file(name), svg) for name, svg in drawn.items()
+    }
+    diagram_widths = {
+        name: legible_width(svg.read_text(encoding="utf-8")) for name, svg in drawn.items()
     }
 
     example_pages: dict[str, str] = {}
@@ -331,6 +335,7 @@ def prepare(
         bibliography=bibliography,
         diagrams=diagrams,
         diagram_paths=diagram_paths,
+        diagram_widths=diagram_widths,
         runs=runs,
         figure_paths=figure_paths,
         download_paths=download_paths,

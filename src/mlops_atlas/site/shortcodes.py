@@ -141,13 +141,20 @@ def _unverified_note(what: str, language: str) -> str:
 
 
 def diagram_block(name: str, page: str, context: SiteContext, language: str = "en") -> str:
-    """A generated diagram as a captioned figure that opens full size on the site."""
+    """A generated diagram as a captioned figure that opens full size on the site.
+
+    The picture is never shown narrower than its legible width (its smallest text at
+    :data:`~mlops_atlas.diagrams.legibility.MIN_TEXT_PX`): on a narrow screen it keeps
+    that width and its frame scrolls sideways.
+    """
     spec = _known(name, context.diagrams, "diagram")
     source = paths.relative(context.diagram_paths[name], page)
     title = escape_markdown(spec.caption(language))
+    width = context.diagram_widths.get(name)
+    legible = f' style="min-width: {width}px"' if width else ""
     return (
         f'<figure class="atlas-diagram" markdown>\n'
-        f"  [![{title}]({source}){{ loading=lazy }}]({source})\n"
+        f"  [![{title}]({source}){{ loading=lazy{legible} }}]({source})\n"
         f"  <figcaption>{title} {word('generated_from', language)} "
         f"<code>mlops_atlas.diagrams</code>: <code>{name}</code>.</figcaption>\n"
         f"</figure>\n"
