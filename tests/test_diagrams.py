@@ -141,3 +141,10 @@ def test_a_diagram_is_never_shown_narrower_than_its_legible_width() -> None:
     )
     block = diagram_block("sculley2015-figure1", "readings/sculley2015hidden.md", context)
     assert '{ loading=lazy style="min-width: 861px" }' in block
+
+
+def test_every_short_heading_names_a_registered_diagram() -> None:
+    from mlops_atlas.diagrams.headings import HEADINGS
+    from mlops_atlas.diagrams.render import registry
+
+    assert set(HEADINGS) - set(registry()) == set()

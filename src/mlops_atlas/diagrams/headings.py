@@ -45,7 +45,6 @@ HEADINGS: dict[str, tuple[str, str]] = {
     ),
     "kubeflow-on-kubernetes": ("Kubeflow on Kubernetes", "Kubeflow sobre Kubernetes"),
     "llmops-loop": ("The LLMOps loop", "El ciclo de LLMOps"),
-    "sculley2015-debt-map": ("Map of the debts", "Mapa de las deudas"),
     "sculley2015-figure1": ("The ML code is a small box", "El código de ML es un recuadro pequeño"),
     "shankar2022-stack": ("The MLOps stack", "La pila de MLOps"),
     "shankar2022-workflow": (
