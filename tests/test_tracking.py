@@ -88,7 +88,9 @@ def test_two_processes_share_a_fresh_store_safely(tmp_path: Path) -> None:
         )
         for _ in range(3)
     ]
-    outputs = [process.communicate(timeout=120) for process in processes]
+    outputs = [
+        process.communicate(timeout=600) for process in processes
+    ]  # a hang guard; a loaded CI machine took over 120 s
     assert [process.returncode for process in processes] == [0, 0, 0], outputs
     run_ids = {out.strip().splitlines()[-1] for out, _ in outputs}
     assert len(run_ids) == 3
