@@ -125,7 +125,7 @@ def test_a_twin_heading_without_the_english_anchor_is_named(docs: Path) -> None:
 
 def test_stamping_replaces_a_placeholder_stamp(docs: Path) -> None:
     twin = docs / "index.es.md"
-    twin.write_text("---\ntranslation_of: TODO\n---\n# Inicio\n\n<!-- md:example cace -->\n")
+    twin.write_text("---\ntranslation_of: pending\n---\n# Inicio\n\n<!-- md:example cace -->\n")
     stamp_translation(twin)
     assert twin.read_text().count("translation_of:") == 1
 

@@ -106,15 +106,7 @@ class _Generated:
         return path_inside(self.docs_dir / folder, name)
 
     def copy(self, docs_path: str, source: Path) -> str:
-        target = self._target(docs_path)
-        data = source.read_bytes()
-        if not target.is_file() or target.read_bytes() != data:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            partial = target.with_name(f".{target.name}.partial")
-            partial.write_bytes(data)
-            partial.replace(target)
-        self.kept.add(target)
-        return docs_path
+        return self.data(docs_path, source.read_bytes())
 
     def text(self, docs_path: str, text: str) -> str:
         target = self._target(docs_path)
