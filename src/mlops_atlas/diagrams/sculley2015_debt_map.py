@@ -202,7 +202,13 @@ def _draw(numbers: tuple[str, ...], filename: str) -> None:
                 title, graph_attr={"bgcolor": "#f7f9fb", "fontsize": "14", "margin": "12"}
             ):
                 drawn = [
-                    _ICON[fill](_indent(label), href=link, tooltip=link, fillcolor=fill, **_NODE)
+                    _ICON[fill](
+                        _indent(label),
+                        href=link,
+                        tooltip=" ".join(label.split()),  # the category, not the raw path
+                        fillcolor=fill,
+                        **_NODE,
+                    )
                     for label, link, fill in nodes
                 ]
             firsts.append(drawn[0])
