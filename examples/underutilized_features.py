@@ -67,35 +67,55 @@ def main() -> UnderutilizedResult:
     return result
 
 
+# One colour and one marker per kind (colour-blind-safe Okabe-Ito colours), so a kind
+# reads without its colour too; "useful" is every feature the detectors kept.
+KINDS = {
+    "useful": ("#0072b2", "o"),
+    "epsilon": ("#e69f00", "s"),
+    "legacy": ("#009e73", "D"),
+    "bundled": ("#cc79a7", "^"),
+    "correlated": ("#d55e00", "v"),
+}
+
+
 def plot(result: UnderutilizedResult):
-    """Leave-one-out importance per feature, coloured by what the detectors decided."""
+    """Leave-one-out importance per feature, marked by what the detectors decided.
+
+    The features found are worth (almost) nothing, so bars for them would have no
+    length: each feature is a marker instead, labelled with its value, on an axis
+    that is linear near zero and logarithmic beyond (symlog), so that 0.0000 and
+    0.0787 both show.
+    """
     import matplotlib.pyplot as plt
 
     kind_of = {name: kind for kind, names in result.found.items() for name in names}
-    colours = {
-        "epsilon": "#dd8452",
-        "legacy": "#937860",
-        "bundled": "#8172b3",
-        "correlated": "#c44e52",
-    }
-    figure, axis = plt.subplots(figsize=(8, 3.6))
-    values = [result.loo_importance[name] for name in result.names]
-    axis.barh(
-        result.names,
-        values,
-        color=[colours.get(kind_of.get(n, ""), "#4c72b0") for n in result.names],
-    )
-    axis.axvline(
-        IMPORTANCE_FLOOR, color="black", linestyle="--", linewidth=0.8, label="importance floor"
-    )
+    figure, axis = plt.subplots(figsize=(8.5, 4.2))
+    axis.set_xscale("symlog", linthresh=IMPORTANCE_FLOOR)
+    axis.axvspan(-IMPORTANCE_FLOOR, IMPORTANCE_FLOOR, color="#eeeeee", zorder=0)
+    axis.axvline(IMPORTANCE_FLOOR, color="black", linestyle="--", linewidth=0.8)
+    shown = set()
+    for row, name in enumerate(result.names):
+        kind = kind_of.get(name, "useful")
+        colour, marker = KINDS[kind]
+        value = result.loo_importance[name]
+        axis.hlines(row, 0, value, color=colour, linewidth=2)
+        axis.plot(
+            value, row, marker=marker, markersize=9, color=colour, linestyle="none",
+            label=None if kind in shown else kind,
+        )  # fmt: skip
+        shown.add(kind)
+        axis.annotate(  # the values in a column at the right: no marker hides one
+            f"{value:+.4f}", (1.02, row), xycoords=("axes fraction", "data"),
+            va="center", fontsize=9,
+        )  # fmt: skip
+    axis.set_yticks(range(len(result.names)), result.names)
     axis.invert_yaxis()
+    axis.set_xlim(-IMPORTANCE_FLOOR / 2, max(result.loo_importance.values()) * 3)
     axis.set(
         title="Leave one feature out: what each feature is worth",
-        xlabel="rise of validation log-loss",
+        xlabel="rise of validation log-loss (symlog scale; grey: below the importance floor)",
     )
-    for kind, colour in colours.items():
-        axis.barh([], [], color=colour, label=kind)
-    axis.legend(fontsize=8, loc="lower right")
+    axis.legend(title="kind", fontsize=8, title_fontsize=8, loc="lower right")
     figure.tight_layout()
     return figure
 

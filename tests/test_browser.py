@@ -368,3 +368,61 @@ def test_diagrams_on_a_phone_keep_11px_text_and_scroll_in_their_frame(
             if d["width"] > d["frame"] + 1 and not d["scrolls"]:
                 wrong.append(f"{d['name']} on /{path}: wider than its frame, which cannot scroll")
     assert wrong == []
+
+
+# ---- diagrams open full size on the site --------------------------------------------------
+
+
+def _diagram_link(page, name: str):
+    link = page.locator(f'figure.atlas-diagram a[href$="/{name}.svg"]')
+    link.scroll_into_view_if_needed()  # lazy images have no size until they are in view
+    link.locator("img").evaluate(
+        "i => i.complete || new Promise(done => { i.onload = i.onerror = done; })"
+    )
+    return link
+
+
+def test_a_diagram_opens_full_size_in_a_dialog_and_escape_gives_the_focus_back(
+    browser, site_url: str
+) -> None:
+    import re
+
+    page = browser.new_page(viewport=DESKTOP)
+    page.goto(site_url + "readings/mlops-maturity-models/", wait_until="networkidle")
+    link = _diagram_link(page, "google-mlops-level1")
+    link.focus()
+    page.keyboard.press("Enter")  # the keyboard opens it as a click does
+    dialog = page.get_by_role("dialog", name=re.compile(r"^Google's MLOps level 1"))
+    dialog.wait_for()
+    drawing = dialog.locator("svg").first
+    drawing.wait_for()
+    shown = drawing.evaluate(
+        "s => [s.getBoundingClientRect().width, s.viewBox.baseVal.width * 4 / 3]"
+    )
+    dialog.get_by_role("button", name="Zoom in").click()
+    zoomed = drawing.evaluate("s => s.getBoundingClientRect().width")
+    url_while_open = page.url
+    page.keyboard.press("Escape")
+    closed = page.evaluate("() => !document.querySelector('dialog.atlas-lightbox').open")
+    focused = page.evaluate("() => document.activeElement.getAttribute('href')")
+    page.close()
+    assert url_while_open == site_url + "readings/mlops-maturity-models/"  # stayed on the page
+    assert shown[0] >= shown[1] - 1  # full size: the drawing's own width, not the column's
+    assert zoomed > shown[0] * 1.2
+    assert closed
+    assert (focused or "").endswith("/google-mlops-level1.svg")  # the focus is back on the link
+
+
+@pytest.mark.parametrize("language", ["", "es/"])
+def test_a_debt_map_box_in_the_full_size_view_opens_its_page_on_the_site(
+    browser, site_url: str, language: str
+) -> None:
+    page = browser.new_page(viewport=PHONE)
+    page.goto(site_url + language + "readings/sculley2015hidden/", wait_until="networkidle")
+    _diagram_link(page, "sculley2015-debt-map-2-4").click()
+    box = page.locator("dialog.atlas-lightbox svg a", has_text="Entanglement")
+    box.click()
+    page.wait_for_url(site_url + language + "examples/cace/")
+    heading = page.locator("article h1").first.inner_text()
+    page.close()
+    assert heading.startswith("CACE")

@@ -23,3 +23,38 @@ def test_table_lists_all_five_errors() -> None:
     lines = simulate_cascade(seed=0).table().splitlines()
     assert len(lines) == 5
     assert lines[3].startswith("A + correction, on problem A' (improved A)")
+
+
+def test_the_examples_chart_shows_every_error_however_small() -> None:
+    """Errors from 0.00002 to 0.17: on a log scale every bar has a visible length and a label."""
+    import importlib.util
+
+    import matplotlib
+
+    from mlops_atlas.runner import EXAMPLES_DIR
+
+    matplotlib.use("Agg")
+    spec = importlib.util.spec_from_file_location(
+        "correction_cascade", EXAMPLES_DIR / "correction_cascade.py"
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    example = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(example)
+    result = simulate_cascade(seed=example.SEED)
+    figure = example.plot(result)
+    figure.canvas.draw()
+    axis = figure.axes[0]
+    widths = [bar.get_window_extent().width for bar in axis.patches]
+    labels = {text.get_text() for text in axis.texts}
+    values = [
+        result.a_error_old,
+        result.a_error_new,
+        result.system_error_old,
+        result.system_error_new,
+        result.system_error_retrained,
+    ]
+    assert axis.get_xscale() == "log"
+    assert len(widths) == len(values)
+    assert min(widths) > 0.1 * max(widths)  # the smallest error is a bar one can see
+    assert {f"{value:.5f}" for value in values} <= labels

@@ -48,3 +48,40 @@ def test_a_stronger_epsilon_is_no_longer_flagged(monkeypatch: pytest.MonkeyPatch
 
     monkeypatch.setattr(underutilized, "make_dataset", stronger)
     assert "eps" not in find_underutilized(seed=0).removed
+
+
+def test_the_examples_chart_shows_every_feature_and_tells_the_kinds_apart() -> None:
+    """Found features are worth ~0: each is still a marker, its kind a colour and a shape."""
+    import importlib.util
+
+    import matplotlib
+
+    from mlops_atlas.runner import EXAMPLES_DIR
+
+    matplotlib.use("Agg")
+    spec = importlib.util.spec_from_file_location(
+        "underutilized_features", EXAMPLES_DIR / "underutilized_features.py"
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    example = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(example)
+    result = find_underutilized(
+        seed=example.SEED,
+        importance_floor=example.IMPORTANCE_FLOOR,
+        correlation_limit=example.CORRELATION_LIMIT,
+    )
+    axis = example.plot(result).axes[0]
+    markers = [line for line in axis.lines if line.get_marker() not in (None, "None", "")]
+    kinds = {
+        (line.get_label(), line.get_color(), line.get_marker())
+        for line in markers
+        if not line.get_label().startswith("_")
+    }
+    texts = {text.get_text() for text in axis.texts}
+    assert len(markers) == len(result.names)  # one per feature, whatever its value
+    assert all(line.get_markersize() >= 6 for line in markers)
+    assert {label for label, _, _ in kinds} == {"useful", *PLANTED}
+    assert len({colour for _, colour, _ in kinds}) == len(kinds)  # five kinds, five colours
+    assert len({marker for _, _, marker in kinds}) == len(kinds)  # and five shapes
+    assert {f"{result.loo_importance[name]:+.4f}" for name in result.names} <= texts

@@ -148,3 +148,81 @@ def test_every_short_heading_names_a_registered_diagram() -> None:
     from mlops_atlas.diagrams.render import registry
 
     assert set(HEADINGS) - set(registry()) == set()
+
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def _nodes(svg: str) -> list[tuple[str, list[str], list[str]]]:
+    """Each drawn node of a Graphviz SVG: its text, its shapes' fills and its images."""
+    found = []
+    for group in ET.fromstring(svg).iter(f"{SVG}g"):
+        if group.get("class") != "node":
+            continue
+        text = " ".join(" ".join(t.itertext()) for t in group.iter(f"{SVG}text"))
+        fills = [
+            shape.get("fill", "")
+            for shape in group.iter()
+            if shape.tag in (f"{SVG}path", f"{SVG}polygon", f"{SVG}ellipse")
+        ]
+        images = [image.get(XLINK) or "" for image in group.iter(f"{SVG}image")]
+        found.append((" ".join(text.split()), fills, images))
+    return found
+
+
+def _icon_data(kind: type) -> str:
+    import base64
+
+    import diagrams
+
+    package = Path(diagrams.__file__).resolve().parent.parent
+    data = (package / kind._icon_dir / kind._icon).read_bytes()  # type: ignore[attr-defined]
+    return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "sculley2015-debt-map-2-4",
+        "sculley2015-debt-map-5-6",
+        "sculley2015-debt-map-7-8",
+        "ashmore2021-lifecycle",
+    ],
+)
+def test_every_box_colour_and_icon_of_a_map_is_in_its_legend(name: str, drawn: Path) -> None:
+    """Colours and icons say what a box is: the legend shows each pair the boxes use."""
+    svg = render_svg(name, drawn).read_text(encoding="utf-8")
+    boxes = {
+        (fill, images[0])
+        for _, fills, images in _nodes(svg)
+        for fill in fills[:1]
+        if images and fill not in ("", "none", "transparent", "white")
+    }
+    legend = ET.fromstring(svg).find(f"{SVG}g")
+    assert legend is not None
+    outside_nodes = [
+        element
+        for element in legend
+        if element.tag in (f"{SVG}polygon", f"{SVG}path", f"{SVG}image")
+    ]
+    fills = {element.get("fill") for element in outside_nodes}
+    images = {element.get(XLINK) for element in outside_nodes}
+    assert len(boxes) >= 2
+    for fill, image in boxes:
+        assert fill in fills, f"{name}: boxes filled {fill} have no legend entry"
+        assert image in images, f"{name}: an icon of its boxes is not in the legend"
+
+
+@pytest.mark.parametrize("name", sorted(registry()))
+def test_serving_is_not_drawn_as_people(name: str, drawn: Path) -> None:
+    """A people icon stands for people: model serving and prediction services are servers."""
+    from diagrams.onprem.client import Users
+
+    people = _icon_data(Users)
+    svg = render_svg(name, drawn).read_text(encoding="utf-8")
+    wrong = [
+        text
+        for text, _, images in _nodes(svg)
+        if people in images and re.search(r"serv(ing|ice)|infrastructure", text, re.IGNORECASE)
+    ]
+    assert wrong == []

@@ -8,6 +8,7 @@ from diagrams import Cluster, Diagram, Edge
 from diagrams.programming.flowchart import Document, Inspection, PredefinedProcess
 
 from mlops_atlas.assurance.desiderata import DESIDERATA, STAGES
+from mlops_atlas.diagrams.legend import Key, titled_legend
 from mlops_atlas.diagrams.render import register
 
 # Fill says who can judge a desideratum; the icon says it too, for readers who cannot tell fills apart.
@@ -46,8 +47,14 @@ def _label(text: str) -> str:
 )
 def lifecycle(filename: str) -> None:
     """The four stages with their desiderata; the dashed arrow is feedback to earlier stages."""
+    heading = "Assuring the ML lifecycle: stages and their desiderata"
+    legend = [
+        Key("a program checks it", fill=_CHECKED, icon=Inspection),
+        Key("it needs people", fill=_PEOPLE, icon=Document),
+        Key("feedback to an earlier stage", line="dashed"),
+    ]
     with Diagram(
-        "Assuring the ML lifecycle: stages and their desiderata",
+        heading,
         filename=filename,
         outformat="svg",
         show=False,
@@ -59,9 +66,10 @@ def lifecycle(filename: str) -> None:
             "nodesep": "0.2",
             "ranksep": "0.5",
             "newrank": "true",
+            "label": titled_legend(heading, legend),
         },
     ):
-        stages, lasts = [], []
+        stages = []
         for stage, section in STAGES:
             with Cluster(
                 f"{stage.capitalize()} ({section})",
@@ -74,16 +82,6 @@ def lifecycle(filename: str) -> None:
                     previous >> Edge(style="invis") >> node
                     previous = node
             stages.append(head)
-            lasts.append(previous)
         for left, right in itertools.pairwise(stages):
             left >> Edge(penwidth="2", constraint="false") >> right
-        (
-            stages[-1]
-            >> Edge(style="dashed", label="feedback", fontsize="14", constraint="false")
-            >> stages[0]
-        )
-        # the legend under the stages: beside them it made the picture too wide to read
-        with Cluster("Legend", graph_attr={"bgcolor": "white", "fontsize": "14"}):
-            checked = Inspection(_label("checked by a program"), fillcolor=_CHECKED, **_BOX)
-            people = Document(_label("needs people"), fillcolor=_PEOPLE, **_BOX)
-        lasts[3] >> Edge(style="invis") >> checked >> Edge(style="invis") >> people
+        stages[-1] >> Edge(style="dashed", constraint="false") >> stages[0]  # the legend names it

@@ -13,6 +13,7 @@ from diagrams import Cluster, Diagram, Edge
 from diagrams.generic.compute import Rack
 from diagrams.generic.storage import Storage
 from diagrams.onprem.client import Users
+from diagrams.onprem.compute import Server
 from diagrams.programming.flowchart import (
     Database,
     Decision,
@@ -27,13 +28,18 @@ from diagrams.programming.flowchart import (
 )
 from diagrams.programming.language import Python
 
+from mlops_atlas.diagrams.legend import Key, titled_legend
 from mlops_atlas.diagrams.render import register
 
 # An icon (width x width) with its label underneath, hence height > width.
 _NODE = {"width": "1.0", "height": "1.75", "fontsize": "13", "imagescale": "true"}
+# Serving is drawn as a server: a people icon (Users) is kept for people, such as R1's
+# business stakeholders.
 _COMPONENT = {**_NODE, "fontcolor": "#1a5276"}
 _FEEDBACK = {"color": "#c0392b", "style": "dashed", "fontcolor": "#c0392b", "fontsize": "13"}
 _GRAPH = {"pad": "0.4", "fontsize": "20", "labelloc": "t", "ranksep": "0.55", "nodesep": "0.35"}
+_FEEDBACK_KEY = Key("feedback from monitoring", line="dashed", color=_FEEDBACK["color"])
+_RECORDS_KEY = Key("records metadata", line="dotted", color="#7b8894")
 _ZONE = {"fontsize": "15", "margin": "14"}
 
 
@@ -62,13 +68,24 @@ def architecture(filename: str) -> None:
     Zones: initiation, feature engineering, experimentation, the automated ML workflow
     pipeline, serving and monitoring.
     """
+    heading = "End-to-end MLOps architecture (Kreuzberger et al., §5)"
+    legend = [
+        Key("a component of §5 (C1 to C9)", text="C4", color=_COMPONENT["fontcolor"]),
+        _FEEDBACK_KEY,
+        Key("reads from, or records in", line="dotted", color="#7b8894"),
+    ]
     with Diagram(
-        "End-to-end MLOps architecture (Kreuzberger et al., §5)",
+        heading,
         filename=filename,
         outformat="svg",
         show=False,
         direction="TB",
-        graph_attr={**_GRAPH, "newrank": "true", "ranksep": "0.6"},
+        graph_attr={
+            **_GRAPH,
+            "newrank": "true",
+            "ranksep": "0.6",
+            "label": titled_legend(heading, legend, title_size=20, per_row=2),
+        },
     ):
         # Rows read alternately left to right and right to left (a snake), each row's
         # first node under the previous row's last: narrow enough to stay legible.
@@ -99,7 +116,7 @@ def architecture(filename: str) -> None:
             evaluate << train << pull
         registry = Storage("C6 Model\nregistry", **_COMPONENT)
         with Cluster("Serving and monitoring", graph_attr=_zone("#fdf2f2", row=True)):
-            serving = Users("C8 Model serving\n(online / batch)", **_COMPONENT)
+            serving = Server("C8 Model serving\n(online / batch)", **_COMPONENT)
             monitoring = Inspection("C9 Monitoring\n(model, infrastructure)", **_COMPONENT)
             serving >> monitoring
 
@@ -153,7 +170,7 @@ def google_level0(filename: str) -> None:
             ]
             data >> steps[0] >> steps[1] >> steps[2] >> steps[3]
         with Cluster("Operations", graph_attr=_zone("#fdf2f2", row=True)):
-            serving = Users("Prediction\nservice", **_NODE)
+            serving = Server("Prediction\nservice", **_NODE)
             registry = Storage("Model registry", **_NODE)
             model = Document("Trained model\n(a file)", **_NODE)
             # right to left, under the experiment: the flow turns back like a snake
@@ -186,13 +203,22 @@ def google_level1(filename: str) -> None:
     starts the pipeline, the automated pipeline, and (right to left, under it) what it
     delivers.
     """
+    heading = "Google MLOps level 1: ML pipeline automation"
+    legend = [
+        Key("monitoring triggers retraining", line="dashed", color=_FEEDBACK["color"]),
+        _RECORDS_KEY,
+    ]
     with Diagram(
-        "Google MLOps level 1: ML pipeline automation",
+        heading,
         filename=filename,
         outformat="svg",
         show=False,
         direction="TB",
-        graph_attr={**_GRAPH, "newrank": "true"},
+        graph_attr={
+            **_GRAPH,
+            "newrank": "true",
+            "label": titled_legend(heading, legend, title_size=20),
+        },
     ):
         with Cluster("What starts the pipeline", graph_attr=_zone("#fbf6ee", row=True)):
             experiment = Python("orchestrated\nexperiment", **_NODE)
@@ -213,7 +239,7 @@ def google_level1(filename: str) -> None:
         with Cluster("Delivery and monitoring", graph_attr=_zone("#fdf2f2", row=True)):
             metadata = MultipleDocuments("ML metadata", **_NODE)
             monitoring = Inspection("Performance\nmonitoring", **_NODE)
-            serving = Users("CD: model serving\n(prediction service)", **_NODE)
+            serving = Server("CD: model serving\n(prediction service)", **_NODE)
             registry = Storage("Model registry", **_NODE)
             # right to left, under the pipeline: the flow turns back like a snake
             monitoring << serving << registry
@@ -253,13 +279,19 @@ def google_level2(filename: str) -> None:
     Two rows, narrow enough for the text to stay legible in a page's column: the
     pipeline's development and CI/CD, then (right to left, under it) production.
     """
+    heading = "Google MLOps level 2: CI/CD pipeline automation"
+    legend = [_FEEDBACK_KEY, _RECORDS_KEY]
     with Diagram(
-        "Google MLOps level 2: CI/CD pipeline automation",
+        heading,
         filename=filename,
         outformat="svg",
         show=False,
         direction="TB",
-        graph_attr={**_GRAPH, "newrank": "true"},
+        graph_attr={
+            **_GRAPH,
+            "newrank": "true",
+            "label": titled_legend(heading, legend, title_size=20),
+        },
     ):
         with Cluster(
             "Development and CI/CD of the pipeline", graph_attr=_zone("#eef4fb", row=True)
@@ -272,7 +304,7 @@ def google_level2(filename: str) -> None:
         features = InternalStorage("Feature store", **_NODE)
         with Cluster("Production", graph_attr=_zone("#eefbf1", row=True)):
             monitoring = Inspection("6 Monitoring", **_NODE)
-            serving = Users("5 Model CD:\nprediction service", **_NODE)
+            serving = Server("5 Model CD:\nprediction service", **_NODE)
             registry = Storage("Model registry", **_NODE)
             orchestrator = Rack("4 Orchestrated\npipeline (triggered)", **_NODE)
             metadata = MultipleDocuments("ML metadata\nstore", **_NODE)

@@ -15,6 +15,7 @@ from diagrams.onprem.workflow import Kubeflow
 from diagrams.programming.flowchart import Decision
 from diagrams.programming.language import Python
 
+from mlops_atlas.diagrams.legend import Key, titled_legend
 from mlops_atlas.diagrams.render import register
 
 _NODE = {"width": "1.0", "height": "1.75", "fontsize": "13", "imagescale": "true"}
@@ -60,13 +61,19 @@ def _zone(color: str, *, row: bool = False) -> dict[str, str]:
 )
 def kubeflow_on_kubernetes(filename: str) -> None:
     """Users reach the projects through the platform; the projects run as Kubernetes objects."""
+    heading = "Kubeflow on Kubernetes: one namespace per user, one project per stage"
+    legend = [
+        Key("an integration you write or configure", line="dashed", color="#7b8894"),
+        Key("creates Kubernetes objects", line="solid", color="#888888"),
+        Key("stores its data in", line="dotted", color="#888888"),
+    ]
     with Diagram(
-        "Kubeflow on Kubernetes: one namespace per user, one project per stage",
+        heading,
         filename=filename,
         outformat="svg",
         show=False,
         direction="TB",
-        graph_attr=_GRAPH,
+        graph_attr={**_GRAPH, "label": titled_legend(heading, legend, per_row=2)},
     ):
         with Cluster("People and their clients", graph_attr=_zone("#f4f6f7", row=True)):
             people = Users("data scientists,\nML engineers", **_NODE)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from diagrams import Cluster, Diagram, Edge
 from diagrams.generic.compute import Rack
 from diagrams.generic.storage import Storage
-from diagrams.onprem.client import Users
+from diagrams.onprem.compute import Server
 from diagrams.programming.flowchart import (
     Display,
     Document,
@@ -66,7 +66,7 @@ def figure1(filename: str) -> None:
             extraction = PredefinedProcess("Feature Extraction", **_LARGE)
         ml_code = Python("ML Code", **_SMALL)
         with Cluster("Serving", graph_attr={**_ZONE, "bgcolor": "#eefbf1"}):
-            serving = Users("Serving\nInfrastructure", **_LARGE_TWO_LINES)
+            serving = Server("Serving\nInfrastructure", **_LARGE_TWO_LINES)  # a server, not people
             monitoring = Display("Monitoring", **_LARGE)
         with Cluster("Around every stage", graph_attr={**_ZONE, "bgcolor": "#fbf6ee"}):
             configuration = Document("Configuration", **_LARGE)

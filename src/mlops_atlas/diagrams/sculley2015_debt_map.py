@@ -11,6 +11,7 @@ import itertools
 from diagrams import Cluster, Diagram, Edge
 from diagrams.programming.flowchart import Document, Inspection, PredefinedProcess
 
+from mlops_atlas.diagrams.legend import Key, titled_legend
 from mlops_atlas.diagrams.render import register
 from mlops_atlas.site import paths
 
@@ -107,6 +108,11 @@ _NODE = {
 }
 # The icon says the kind of demonstration too, for readers who cannot tell the fills apart.
 _ICON = {_SIMULATED: PredefinedProcess, _SCANNED: Inspection, _READ_ONLY: Document}
+_LEGEND = {
+    _SIMULATED: Key("a seeded simulation shows it", fill=_SIMULATED, icon=PredefinedProcess),
+    _SCANNED: Key("the debt scanner looks for it", fill=_SCANNED, icon=Inspection),
+    _READ_ONLY: Key("no demonstration yet: the reading", fill=_READ_ONLY, icon=Document),
+}
 # Graphviz writes links as xlink:href="..."; the renderer embeds every double-quoted
 # relative href as an image file, so links are rewritten with single quotes (still
 # valid SVG) and only the icons are embedded.
@@ -182,8 +188,10 @@ def _draw(numbers: tuple[str, ...], filename: str) -> None:
     scanner (which can only look for proxies), grey ones to the reading page.
     """
     chosen = [(title, nodes) for title, nodes in _SECTIONS if title.split()[0] in numbers]
+    fills = {fill for _, nodes in chosen for _, _, fill in nodes}
+    heading = f"Hidden technical debt in ML systems, {numbers[0]} to {numbers[-1]}"
     with Diagram(
-        f"Hidden technical debt in ML systems, {numbers[0]} to {numbers[-1]}",
+        heading,
         filename=filename,
         outformat="svg",
         show=False,
@@ -194,6 +202,10 @@ def _draw(numbers: tuple[str, ...], filename: str) -> None:
             "labelloc": "t",
             "nodesep": "0.25",
             "ranksep": "0.4",
+            # the legend names only the kinds of box this part shows
+            "label": titled_legend(
+                heading, [k for f, k in _LEGEND.items() if f in fills], per_row=1
+            ),
         },
     ):
         firsts = []
@@ -202,7 +214,13 @@ def _draw(numbers: tuple[str, ...], filename: str) -> None:
                 title, graph_attr={"bgcolor": "#f7f9fb", "fontsize": "14", "margin": "12"}
             ):
                 drawn = [
-                    _ICON[fill](_indent(label), href=link, tooltip=link, fillcolor=fill, **_NODE)
+                    _ICON[fill](
+                        _indent(label),
+                        href=link,
+                        tooltip=" ".join(label.split()),  # the category, not the raw path
+                        fillcolor=fill,
+                        **_NODE,
+                    )
                     for label, link, fill in nodes
                 ]
             firsts.append(drawn[0])

@@ -16,6 +16,7 @@ from diagrams.programming.flowchart import (
     Preparation,
 )
 
+from mlops_atlas.diagrams.legend import Key, titled_legend
 from mlops_atlas.diagrams.render import register
 
 _NODE = {"width": "0.85", "height": "1.35", "fontsize": "13"}
@@ -54,13 +55,19 @@ _GRAPH = {
 )
 def tfx_standard_pipeline(filename: str) -> None:
     """ExampleGen to Pusher and BulkInferrer, with the artifact each passes on."""
+    heading = "The TFX standard pipeline: components and the artifacts between them"
+    legend = [
+        Key("an artifact passed on (its TFX type)", text="Model", color=_ARTIFACT["fontcolor"]),
+        Key("an optional input", line="dashed", color=_ARTIFACT["color"]),
+        Key("recorded in ML Metadata", line="dotted", color=_RECORD["color"]),
+    ]
     with Diagram(
-        "The TFX standard pipeline: components and the artifacts between them",
+        heading,
         filename=filename,
         outformat="svg",
         show=False,
         direction="TB",
-        graph_attr=_GRAPH,
+        graph_attr={**_GRAPH, "label": titled_legend(heading, legend, per_row=2)},
     ):
         row = {"rank": "same", "fontsize": "15", "margin": "14"}
         with Cluster("Ingest and validate data", graph_attr={"bgcolor": "#eef4fb", **row}):
