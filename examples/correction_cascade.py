@@ -17,41 +17,22 @@ from mlops_atlas.debt.cascade import CascadeResult, simulate_cascade
 
 SEED = 0
 
+result = simulate_cascade(seed=SEED)
 
-def main() -> CascadeResult:
-    """Run the simulation, print what it shows, save the figure, log the run."""
-    result = simulate_cascade(seed=SEED)
+# %%
+# Mean squared errors: A gets better at its own job, the system gets worse at A'.
+print("mean squared error")
+print(result.table())
+print()
+print(
+    f"improving A multiplied the system's error on A' by "
+    f"{result.system_error_new / result.system_error_old:.0f}"
+)
 
-    # %%
-    # Mean squared errors: A gets better at its own job, the system gets worse at A'.
-    print("mean squared error")
-    print(result.table())
-    print()
-    print(
-        f"improving A multiplied the system's error on A' by "
-        f"{result.system_error_new / result.system_error_old:.0f}"
-    )
 
-    # %%
-    # A figure, then the run in MLflow.
-    from mlops_atlas.outputs import output_dir, save_figure
-    from mlops_atlas.tracking import log_run
-
-    figure = plot(result)
-    save_figure(figure, output_dir("correction_cascade"), "correction-cascade")
-    log_run(
-        "sculley2015-correction-cascade",
-        params={"seed": SEED},
-        metrics={
-            "a_error_old": result.a_error_old,
-            "a_error_new": result.a_error_new,
-            "system_error_old": result.system_error_old,
-            "system_error_new": result.system_error_new,
-        },
-        figures={"correction-cascade": figure},
-        run_name="correction-cascade",
-    )
-    return result
+# %%
+# A figure: the five errors, on a log scale so the smallest still shows.
+from mlops_atlas.outputs import output_dir, save_figure
 
 
 def plot(result: CascadeResult):
@@ -85,5 +66,23 @@ def plot(result: CascadeResult):
     return figure
 
 
-if __name__ == "__main__":
-    main()
+figure = plot(result)
+saved = save_figure(figure, output_dir("correction_cascade"), "correction-cascade")
+print(f"\nfigure: {saved.name}")
+
+# %%
+# Log the run to MLflow, as every example does.
+from mlops_atlas.tracking import log_run
+
+log_run(
+    "sculley2015-correction-cascade",
+    params={"seed": SEED},
+    metrics={
+        "a_error_old": result.a_error_old,
+        "a_error_new": result.a_error_new,
+        "system_error_old": result.system_error_old,
+        "system_error_new": result.system_error_new,
+    },
+    figures={"correction-cascade": figure},
+    run_name="correction-cascade",
+)

@@ -25,61 +25,36 @@ SEED = 0
 EXPLORE = 0.1  # share of rejected applicants the exploring lender approves anyway
 PRICE_STEP = 0.1  # how strongly the pricing model reacts to demand
 
+direct = simulate_direct_loop(seed=SEED, explore=EXPLORE)
 
-def main() -> tuple[DirectLoopResult, HiddenLoopResult]:
-    """Run both loops, print what they show, save the figure, log the run."""
-    direct = simulate_direct_loop(seed=SEED, explore=EXPLORE)
+# %%
+# Direct loop. Segment 1 repays at 0.70, but an unlucky early sample said
+# 0.30: the greedy lender never approves it again, so it never learns.
+print("Direct loop: final estimates and labels collected per segment")
+print(direct.table())
+print(
+    f"mean estimation error, last round: greedy {direct.greedy_error[-1]:.3f}, "
+    f"exploring {direct.exploring_error[-1]:.3f}"
+)
 
-    # %%
-    # Direct loop. Segment 1 repays at 0.70, but an unlucky early sample said
-    # 0.30: the greedy lender never approves it again, so it never learns.
-    print("Direct loop: final estimates and labels collected per segment")
-    print(direct.table())
-    print(
-        f"mean estimation error, last round: greedy {direct.greedy_error[-1]:.3f}, "
-        f"exploring {direct.exploring_error[-1]:.3f}"
-    )
+# %%
+# Hidden loop. Same recommender, with and without the pricing model live.
+hidden = simulate_hidden_loop(seed=SEED, price_step=PRICE_STEP)
+print()
+print("Hidden loop: recommender's mean error about product appeal")
+for label, errors in (
+    ("pricing model live", hidden.coupled_error),
+    ("prices fixed", hidden.decoupled_error),
+):
+    late = sum(errors[-10:]) / 10
+    print(f"  {label:<20} mean over the last 10 rounds: {late:.3f}")
+prices = ", ".join(f"{p:.2f}" for p in hidden.final_prices)
+print(f"  final price multipliers (products by true appeal, high to low): {prices}")
 
-    # %%
-    # Hidden loop. Same recommender, with and without the pricing model live.
-    hidden = simulate_hidden_loop(seed=SEED, price_step=PRICE_STEP)
-    print()
-    print("Hidden loop: recommender's mean error about product appeal")
-    for label, errors in (
-        ("pricing model live", hidden.coupled_error),
-        ("prices fixed", hidden.decoupled_error),
-    ):
-        late = sum(errors[-10:]) / 10
-        print(f"  {label:<20} mean over the last 10 rounds: {late:.3f}")
-    prices = ", ".join(f"{p:.2f}" for p in hidden.final_prices)
-    print(f"  final price multipliers (products by true appeal, high to low): {prices}")
 
-    # %%
-    # A figure: both divergences over time.
-    figure = plot(direct, hidden)
-    from mlops_atlas.outputs import output_dir, save_figure
-
-    saved = save_figure(figure, output_dir("feedback_loops"), "feedback-loops")
-    print(f"\nfigure: {saved.name}")
-
-    # %%
-    # Log the run to MLflow, as every example does.
-    from mlops_atlas.tracking import log_run
-
-    log_run(
-        "sculley2015-feedback-loops",
-        params={"seed": SEED, "explore": EXPLORE, "price_step": PRICE_STEP},
-        metrics={
-            "direct_greedy_error": direct.greedy_error[-1],
-            "direct_exploring_error": direct.exploring_error[-1],
-            "hidden_coupled_error": hidden.coupled_error[-1],
-            "hidden_decoupled_error": hidden.decoupled_error[-1],
-        },
-        figures={"feedback-loops": figure},
-        tables={"direct-loop": direct.table()},
-        run_name="feedback_loops",
-    )
-    return direct, hidden
+# %%
+# A figure: both divergences over time.
+from mlops_atlas.outputs import output_dir, save_figure
 
 
 def plot(direct: DirectLoopResult, hidden: HiddenLoopResult):
@@ -101,5 +76,24 @@ def plot(direct: DirectLoopResult, hidden: HiddenLoopResult):
     return figure
 
 
-if __name__ == "__main__":
-    main()
+figure = plot(direct, hidden)
+saved = save_figure(figure, output_dir("feedback_loops"), "feedback-loops")
+print(f"\nfigure: {saved.name}")
+
+# %%
+# Log the run to MLflow, as every example does.
+from mlops_atlas.tracking import log_run
+
+log_run(
+    "sculley2015-feedback-loops",
+    params={"seed": SEED, "explore": EXPLORE, "price_step": PRICE_STEP},
+    metrics={
+        "direct_greedy_error": direct.greedy_error[-1],
+        "direct_exploring_error": direct.exploring_error[-1],
+        "hidden_coupled_error": hidden.coupled_error[-1],
+        "hidden_decoupled_error": hidden.decoupled_error[-1],
+    },
+    figures={"feedback-loops": figure},
+    tables={"direct-loop": direct.table()},
+    run_name="feedback_loops",
+)

@@ -20,56 +20,36 @@ SEED = 0
 PRIOR_BEFORE, PRIOR_AFTER = 0.5, 0.1  # share of positives before and after the shift
 TOLERANCE = 0.05  # the monitor's tolerance on prediction bias
 
+result = simulate_fixed_threshold(
+    seed=SEED, prior_before=PRIOR_BEFORE, prior_after=PRIOR_AFTER, tolerance=TOLERANCE
+)
 
-def main() -> ThresholdResult:
-    """Run the simulation, print what it shows, save the figure, log the run."""
-    result = simulate_fixed_threshold(
-        seed=SEED, prior_before=PRIOR_BEFORE, prior_after=PRIOR_AFTER, tolerance=TOLERANCE
-    )
+# %%
+# The threshold was tuned for the old world; after the shift it costs more.
+print(f"positives: {PRIOR_BEFORE:.0%} -> {PRIOR_AFTER:.0%} of cases")
+print(f"threshold tuned on the old world: {result.fixed_threshold:.2f}")
+print(f"threshold re-learned on 2,000 fresh labelled cases: {result.relearned_threshold:.2f}")
+print()
+print(f"{'cost per case':<38}{'':>8}")
+print(f"{'old world, fixed threshold':<38}{result.cost_before:>8.3f}")
+print(f"{'new world, fixed threshold':<38}{result.cost_fixed_after:>8.3f}")
+print(f"{'new world, re-learned threshold':<38}{result.cost_relearned_after:>8.3f}")
+print(f"{'new world, best threshold in hindsight':<38}{result.cost_best_after:>8.3f}")
+print(f"re-learning recovers {result.recovered:.0%} of the extra cost")
 
-    # %%
-    # The threshold was tuned for the old world; after the shift it costs more.
-    print(f"positives: {PRIOR_BEFORE:.0%} -> {PRIOR_AFTER:.0%} of cases")
-    print(f"threshold tuned on the old world: {result.fixed_threshold:.2f}")
-    print(f"threshold re-learned on 2,000 fresh labelled cases: {result.relearned_threshold:.2f}")
-    print()
-    print(f"{'cost per case':<38}{'':>8}")
-    print(f"{'old world, fixed threshold':<38}{result.cost_before:>8.3f}")
-    print(f"{'new world, fixed threshold':<38}{result.cost_fixed_after:>8.3f}")
-    print(f"{'new world, re-learned threshold':<38}{result.cost_relearned_after:>8.3f}")
-    print(f"{'new world, best threshold in hindsight':<38}{result.cost_best_after:>8.3f}")
-    print(f"re-learning recovers {result.recovered:.0%} of the extra cost")
+# %%
+# The prediction-bias monitor: quiet before the shift, firing after it.
+print()
+print(
+    f"prediction bias per batch (alarm above {TOLERANCE}); the shift starts at batch {result.shift_batch}"
+)
+for index, (bias, alarm) in enumerate(zip(result.batch_bias, result.batch_alarm, strict=True)):
+    print(f"  batch {index:>2}  bias {bias:+.3f}  {'ALARM' if alarm else 'ok'}")
 
-    # %%
-    # The prediction-bias monitor: quiet before the shift, firing after it.
-    print()
-    print(
-        f"prediction bias per batch (alarm above {TOLERANCE}); the shift starts at batch {result.shift_batch}"
-    )
-    for index, (bias, alarm) in enumerate(zip(result.batch_bias, result.batch_alarm, strict=True)):
-        print(f"  batch {index:>2}  bias {bias:+.3f}  {'ALARM' if alarm else 'ok'}")
 
-    # %%
-    # A figure, then the run in MLflow.
-    from mlops_atlas.outputs import output_dir, save_figure
-    from mlops_atlas.tracking import log_run
-
-    figure = plot(result)
-    save_figure(figure, output_dir("fixed_thresholds"), "fixed-thresholds")
-    log_run(
-        "sculley2015-fixed-thresholds",
-        params={"seed": SEED, "prior_before": PRIOR_BEFORE, "prior_after": PRIOR_AFTER},
-        metrics={
-            "cost_fixed_after": result.cost_fixed_after,
-            "cost_relearned_after": result.cost_relearned_after,
-            "first_alarm_batch": float(
-                result.first_alarm if result.first_alarm is not None else -1
-            ),
-        },
-        figures={"fixed-thresholds": figure},
-        run_name="fixed-thresholds",
-    )
-    return result
+# %%
+# A figure: the costs, and the monitor's bias per batch with its tolerance band.
+from mlops_atlas.outputs import output_dir, save_figure
 
 
 def plot(result: ThresholdResult):
@@ -104,5 +84,22 @@ def plot(result: ThresholdResult):
     return figure
 
 
-if __name__ == "__main__":
-    main()
+figure = plot(result)
+saved = save_figure(figure, output_dir("fixed_thresholds"), "fixed-thresholds")
+print(f"\nfigure: {saved.name}")
+
+# %%
+# Log the run to MLflow, as every example does.
+from mlops_atlas.tracking import log_run
+
+log_run(
+    "sculley2015-fixed-thresholds",
+    params={"seed": SEED, "prior_before": PRIOR_BEFORE, "prior_after": PRIOR_AFTER},
+    metrics={
+        "cost_fixed_after": result.cost_fixed_after,
+        "cost_relearned_after": result.cost_relearned_after,
+        "first_alarm_batch": float(result.first_alarm if result.first_alarm is not None else -1),
+    },
+    figures={"fixed-thresholds": figure},
+    run_name="fixed-thresholds",
+)

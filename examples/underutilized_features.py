@@ -20,52 +20,39 @@ SEED = 0
 IMPORTANCE_FLOOR = 0.001  # log-loss rise below which a feature adds nothing measurable
 CORRELATION_LIMIT = 0.9  # above this, two features are twins
 
+result = find_underutilized(
+    seed=SEED, importance_floor=IMPORTANCE_FLOOR, correlation_limit=CORRELATION_LIMIT
+)
 
-def main() -> UnderutilizedResult:
-    """Run the detectors, print what they find, save the figure, log the run."""
-    result = find_underutilized(
-        seed=SEED, importance_floor=IMPORTANCE_FLOOR, correlation_limit=CORRELATION_LIMIT
-    )
+# %%
+# Leave-one-feature-out: how much worse the validation log-loss gets without each feature.
+print("leave-one-out importance (rise of validation log-loss)")
+for name in result.names:
+    print(f"  {name:<15}{result.loo_importance[name]:>+9.4f}")
+for bundle, rise in result.bundle_importance.items():
+    print(f"  {bundle + ' (group)':<15}{rise:>+9.4f}")
+for first, second, correlation in result.correlated_pairs:
+    print(f"  correlated: {first} ~ {second} (r = {correlation:.2f})")
 
-    # %%
-    # Leave-one-feature-out: how much worse the validation log-loss gets without each feature.
-    print("leave-one-out importance (rise of validation log-loss)")
-    for name in result.names:
-        print(f"  {name:<15}{result.loo_importance[name]:>+9.4f}")
-    for bundle, rise in result.bundle_importance.items():
-        print(f"  {bundle + ' (group)':<15}{rise:>+9.4f}")
-    for first, second, correlation in result.correlated_pairs:
-        print(f"  correlated: {first} ~ {second} (r = {correlation:.2f})")
+# %%
+# What each detector found, next to what was planted.
+print()
+print(f"{'kind':<12}{'found':<26}planted")
+for kind, names in result.found.items():
+    print(f"{kind:<12}{', '.join(names):<26}{PLANTED[kind]}")
 
-    # %%
-    # What each detector found, next to what was planted.
-    print()
-    print(f"{'kind':<12}{'found':<26}planted")
-    for kind, names in result.found.items():
-        print(f"{kind:<12}{', '.join(names):<26}{PLANTED[kind]}")
+# %%
+# Removing everything found costs nothing measurable.
+print()
+print(
+    f"validation accuracy: {result.accuracy_all:.4f} with all {len(result.names)} features, "
+    f"{result.accuracy_pruned:.4f} without the {len(result.removed)} found"
+)
 
-    # %%
-    # Removing everything found costs nothing measurable.
-    print()
-    print(
-        f"validation accuracy: {result.accuracy_all:.4f} with all {len(result.names)} features, "
-        f"{result.accuracy_pruned:.4f} without the {len(result.removed)} found"
-    )
 
-    from mlops_atlas.outputs import output_dir, save_figure
-    from mlops_atlas.tracking import log_run
-
-    figure = plot(result)
-    save_figure(figure, output_dir("underutilized_features"), "underutilized-importance")
-    log_run(
-        "sculley2015-underutilized",
-        params={"seed": SEED, "importance_floor": IMPORTANCE_FLOOR},
-        metrics={"accuracy_all": result.accuracy_all, "accuracy_pruned": result.accuracy_pruned},
-        figures={"underutilized-importance": figure},
-        run_name="underutilized-features",
-    )
-    return result
-
+# %%
+# A figure: every feature's worth, marked by what the detectors decided.
+from mlops_atlas.outputs import output_dir, save_figure
 
 # One colour and one marker per kind (colour-blind-safe Okabe-Ito colours), so a kind
 # reads without its colour too; "useful" is every feature the detectors kept.
@@ -120,5 +107,18 @@ def plot(result: UnderutilizedResult):
     return figure
 
 
-if __name__ == "__main__":
-    main()
+figure = plot(result)
+saved = save_figure(figure, output_dir("underutilized_features"), "underutilized-importance")
+print(f"\nfigure: {saved.name}")
+
+# %%
+# Log the run to MLflow, as every example does.
+from mlops_atlas.tracking import log_run
+
+log_run(
+    "sculley2015-underutilized",
+    params={"seed": SEED, "importance_floor": IMPORTANCE_FLOOR},
+    metrics={"accuracy_all": result.accuracy_all, "accuracy_pruned": result.accuracy_pruned},
+    figures={"underutilized-importance": figure},
+    run_name="underutilized-features",
+)

@@ -282,3 +282,36 @@ def example_run():
 
     cache = default_cache_dir(ROOT) / "examples"
     return lambda name: run_example(name, cache)
+
+
+@pytest.fixture(scope="session")
+def example_definitions():
+    """``example_definitions(NAME)``: an example's imports, constants and functions, nothing run.
+
+    For tests of a function the script defines (a chart's ``plot``): the script's
+    cells are not executed, so nothing is computed, saved or logged. Constants are
+    module-level assignments of literal values (``SEED = 0``, a dict of colours).
+    """
+    import ast
+
+    from mlops_atlas.runner import EXAMPLES_DIR
+
+    def load(name: str) -> dict[str, object]:
+        path = EXAMPLES_DIR / f"{name}.py"
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        kept: list[ast.stmt] = []
+        for node in tree.body:
+            if isinstance(node, ast.Import | ast.ImportFrom | ast.FunctionDef | ast.ClassDef):
+                kept.append(node)
+            elif isinstance(node, ast.Assign):
+                try:
+                    ast.literal_eval(node.value)
+                except ValueError:
+                    continue
+                kept.append(node)
+        namespace: dict[str, object] = {"__name__": f"definitions_of_{name}"}
+        module = ast.Module(body=kept, type_ignores=[])
+        exec(compile(module, str(path), "exec"), namespace)  # the project's own file
+        return namespace
+
+    return load

@@ -25,24 +25,14 @@ def test_table_lists_all_five_errors() -> None:
     assert lines[3].startswith("A + correction, on problem A' (improved A)")
 
 
-def test_the_examples_chart_shows_every_error_however_small() -> None:
+def test_the_examples_chart_shows_every_error_however_small(example_definitions) -> None:
     """Errors from 0.00002 to 0.17: on a log scale every bar has a visible length and a label."""
-    import importlib.util
-
     import matplotlib
 
-    from mlops_atlas.runner import EXAMPLES_DIR
-
     matplotlib.use("Agg")
-    spec = importlib.util.spec_from_file_location(
-        "correction_cascade", EXAMPLES_DIR / "correction_cascade.py"
-    )
-    assert spec is not None
-    assert spec.loader is not None
-    example = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(example)
-    result = simulate_cascade(seed=example.SEED)
-    figure = example.plot(result)
+    example = example_definitions("correction_cascade")
+    result = simulate_cascade(seed=example["SEED"])
+    figure = example["plot"](result)
     figure.canvas.draw()
     axis = figure.axes[0]
     widths = [bar.get_window_extent().width for bar in axis.patches]

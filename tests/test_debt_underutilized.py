@@ -50,28 +50,20 @@ def test_a_stronger_epsilon_is_no_longer_flagged(monkeypatch: pytest.MonkeyPatch
     assert "eps" not in find_underutilized(seed=0).removed
 
 
-def test_the_examples_chart_shows_every_feature_and_tells_the_kinds_apart() -> None:
+def test_the_examples_chart_shows_every_feature_and_tells_the_kinds_apart(
+    example_definitions,
+) -> None:
     """Found features are worth ~0: each is still a marker, its kind a colour and a shape."""
-    import importlib.util
-
     import matplotlib
 
-    from mlops_atlas.runner import EXAMPLES_DIR
-
     matplotlib.use("Agg")
-    spec = importlib.util.spec_from_file_location(
-        "underutilized_features", EXAMPLES_DIR / "underutilized_features.py"
-    )
-    assert spec is not None
-    assert spec.loader is not None
-    example = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(example)
+    example = example_definitions("underutilized_features")
     result = find_underutilized(
-        seed=example.SEED,
-        importance_floor=example.IMPORTANCE_FLOOR,
-        correlation_limit=example.CORRELATION_LIMIT,
+        seed=example["SEED"],
+        importance_floor=example["IMPORTANCE_FLOOR"],
+        correlation_limit=example["CORRELATION_LIMIT"],
     )
-    axis = example.plot(result).axes[0]
+    axis = example["plot"](result).axes[0]
     markers = [line for line in axis.lines if line.get_marker() not in (None, "None", "")]
     kinds = {
         (line.get_label(), line.get_color(), line.get_marker())

@@ -35,18 +35,26 @@ def code_blocks(page: Path) -> list[str]:
     return [html.unescape(re.sub(r"<[^>]+>", "", block)) for block in blocks]
 
 
-def test_example_pages_show_their_file_exactly(built_site: Path) -> None:
-    """Whole, or cell by cell: the code on the page is the file, in both languages."""
+def test_example_pages_show_their_file_cell_by_cell_with_both_downloads(built_site: Path) -> None:
+    """Every example page, in both languages: the file's cells in order, and its downloads."""
     from mlops_atlas.cells import split_cells
 
     for script in sorted((ROOT / "examples").glob("*.py")):
         text = script.read_text(encoding="utf-8")
         cells = [cell.source.strip("\n") for cell in split_cells(text)]
+        assert len(cells) >= 3, f"{script.name}: fewer than three cells at module level"
         for language in ("", "es/"):
             page = built_site / language / "examples" / script.stem / "index.html"
+            text_html = page.read_text("utf-8")
             blocks = code_blocks(page)
             shown = [block.strip("\n") for block in blocks if block.strip("\n") in cells]
-            assert text in blocks or shown == cells, f"{page} does not show {script}"
+            assert shown == cells, f"{page} does not show {script} cell by cell"
+            for download in (f"{script.stem}.ipynb", f"{script.stem}.py"):
+                links = re.findall(rf'<a download href="([^"]*/{re.escape(download)})"', text_html)
+                assert links, f"{page}: no download of {download}"
+                assert (page.parent / links[0]).resolve().is_file(), (
+                    f"{page}: {links[0]} is missing"
+                )
 
 
 def test_example_pages_show_output_and_figures(built_site: Path) -> None:
@@ -86,13 +94,43 @@ def test_no_request_leaves_the_machine(built_site: Path) -> None:
             ), (page, tag)
 
 
-def test_api_reference_is_generated(built_site: Path) -> None:
-    page = (built_site / "reference" / "api" / "index.html").read_text("utf-8")
-    for name in (
-        "mlops_atlas.bibliography.load_bibliography",
-        "mlops_atlas.debt.cace.simulate_cace",
-    ):
+def test_api_reference_is_one_page_per_part_and_shows_the_source(built_site: Path) -> None:
+    pages = {
+        "debt": "mlops_atlas.debt.cace.simulate_cace",
+        "bibliography": "mlops_atlas.bibliography.load_bibliography",
+        "serving": "mlops_atlas.serving",
+    }
+    for part, name in pages.items():
+        page = (built_site / "reference" / part / "index.html").read_text("utf-8")
         assert f'id="{name}"' in page
+    debt = (built_site / "reference" / "debt" / "index.html").read_text("utf-8")
+    assert "def simulate_cace(" in html.unescape(re.sub(r"<[^>]+>", "", debt))  # the source
+    spanish = (built_site / "es" / "reference" / "debt" / "index.html").read_text("utf-8")
+    assert 'href="../../../reference/debt/"' in spanish
+
+
+def test_every_module_is_on_one_api_reference_page() -> None:
+    """A new module cannot be left out of the reference, nor documented twice."""
+    package = ROOT / "src" / "mlops_atlas"
+    modules = {
+        ".".join(path.relative_to(package.parent).with_suffix("").parts).removesuffix(".__init__")
+        for path in package.rglob("*.py")
+        if not path.name.startswith("_") or path.name == "__init__.py"
+    }
+    directives = [
+        line.removeprefix("::: ").strip()
+        for page in (ROOT / "docs" / "reference").glob("*.md")
+        if not page.name.endswith(".es.md")
+        for line in page.read_text(encoding="utf-8").splitlines()
+        if line.startswith("::: ")
+    ]
+    packages = [name for name in directives if name != "mlops_atlas"]
+    assert len(packages) == len(set(packages))
+
+    def covered(module: str) -> int:
+        return sum(module == name or module.startswith(name + ".") for name in packages)
+
+    assert {m for m in modules if m != "mlops_atlas" and covered(m) != 1} == set()
 
 
 # ---- bad input: one message naming the page and the missing thing -----------------

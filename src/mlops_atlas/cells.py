@@ -218,7 +218,7 @@ def load_namespace(path: Path) -> dict[str, Any]:
 
 
 class KeptValues(Mapping[str, Any]):
-    """The values :func:`save_namespace` kept, each unpickled when it is first read.
+    """The values `save_namespace` kept, each unpickled when it is first read.
 
     Reading one name loads only what that value needs (a test that reads a table
     does not import the libraries of a model kept beside it). Iterating gives

@@ -115,9 +115,9 @@ class ExampleRun:
 
         What ``runpy.run_path`` would return, from the run itself: tests assert on
         these instead of running the example again. Each value is loaded when first
-        read (:class:`~mlops_atlas.cells.KeptValues`). Values of classes the script
+        read (`KeptValues`). Values of classes the script
         defined, functions and modules are not kept. Paths into the example's output
-        folder name files that are gone: its figures and downloads are in :attr:`folder`.
+        folder name files that are gone: its figures and downloads are in `folder`.
         """
         from mlops_atlas.cells import NAMESPACE_FILE, KeptValues
 
@@ -348,7 +348,7 @@ def _locked(path: Path) -> Iterator[None]:
 
 
 def store_templates_dir() -> Path:
-    """Where the empty MLflow stores are kept (see :data:`STORE_TEMPLATES_ENV`)."""
+    """Where the empty MLflow stores are kept (see `STORE_TEMPLATES_ENV`)."""
     explicit = os.environ.get(STORE_TEMPLATES_ENV)
     if explicit:
         return Path(explicit)
@@ -361,7 +361,7 @@ def mlflow_store_template() -> Path:
     """An empty MLflow SQLite store with its tables created: copy it to start a fresh store.
 
     Creating a store (MLflow's migrations) takes seconds; copying a file does not.
-    One is made per MLflow version in :func:`store_templates_dir`, by whichever
+    One is made per MLflow version in `store_templates_dir`, by whichever
     process asks first while the others wait, and appears there whole or not at all.
 
     Raises:

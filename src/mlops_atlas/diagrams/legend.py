@@ -2,7 +2,7 @@
 
 A legend is drawn under the diagram's title, as part of the graph's label (a
 Graphviz HTML-like label), so that it never moves or widens the drawing below:
-:func:`titled_legend` returns that label, to pass as ``graph_attr["label"]``.
+`titled_legend` returns that label, to pass as ``graph_attr["label"]``.
 """
 
 from __future__ import annotations

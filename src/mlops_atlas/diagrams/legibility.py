@@ -1,8 +1,8 @@
 """How large a diagram's text is once the page has scaled the picture.
 
 A page shows a diagram at the width of its column, so the text shrinks by the
-column's width over the picture's. :data:`MIN_TEXT_PX` is the floor no diagram
-text may go below; :func:`legible_width` is the narrowest width a diagram can
+column's width over the picture's. `MIN_TEXT_PX` is the floor no diagram
+text may go below; `legible_width` is the narrowest width a diagram can
 be shown at while keeping its smallest text at that floor. The site never
 shows a diagram narrower than that: on a narrow screen the picture keeps that
 width and scrolls sideways in its frame (and opens full size on a click).

@@ -23,7 +23,7 @@ class SiteContext:
         diagrams: Registered diagrams by name.
         diagram_paths: Docs path of each diagram's SVG.
         diagram_widths: The narrowest width (CSS px) each diagram may be shown at, its
-            smallest text then at :data:`~mlops_atlas.diagrams.legibility.MIN_TEXT_PX`.
+            smallest text then at `MIN_TEXT_PX`.
         runs: Each example's run (output and figures).
         figure_paths: Docs paths of each example's figures, in order.
         download_paths: Docs paths of the files each example offers as downloads.

@@ -144,7 +144,7 @@ def diagram_block(name: str, page: str, context: SiteContext, language: str = "e
     """A generated diagram as a captioned figure that opens full size on the site.
 
     The picture is never shown narrower than its legible width (its smallest text at
-    :data:`~mlops_atlas.diagrams.legibility.MIN_TEXT_PX`): on a narrow screen it keeps
+    `MIN_TEXT_PX`): on a narrow screen it keeps
     that width and its frame scrolls sideways.
     """
     spec = _known(name, context.diagrams, "diagram")
