@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 from mlops_atlas.site.translations import (
     TranslationError,
     check_translations,
+    heading_ids,
     source_hash,
     stamp_translation,
 )
@@ -144,3 +146,42 @@ def test_the_readings_index_lists_every_reading_page(index: str) -> None:
     ]
     assert len(pages) >= 9
     assert [p for p in pages if f"]({p})" not in listed] == []
+
+
+EXAMPLES = ROOT / "docs" / "examples"
+_READING_LINK = re.compile(r"\]\(\.\./readings/(?P<page>[\w.-]+\.md)#(?P<anchor>[\w-]+)\)")
+_EXAMPLE_LINK = re.compile(r"\]\((?P<page>[\w-]+)\.md\)")
+
+
+@pytest.mark.parametrize(
+    "page",
+    sorted(
+        p.relative_to(EXAMPLES).as_posix()
+        for p in EXAMPLES.glob("*.md")
+        if not p.name.startswith("index.")
+    ),
+)
+def test_every_example_page_ends_with_a_takeaway_linking_a_reading_section_and_an_example(
+    page: str,
+) -> None:
+    """Each example closes with what it showed, where to read more, and what to run next."""
+    text = (EXAMPLES / page).read_text(encoding="utf-8")
+    sections = [line for line in text.splitlines() if line.startswith("## ")]
+    assert sections, f"{page} has no section"
+    assert sections[-1].rstrip().endswith("{ #takeaway }"), f"{page} ends with {sections[-1]!r}"
+    takeaway = text[text.rindex(sections[-1]) :]
+    sections_linked = [
+        (reading, m["anchor"])
+        for m in _READING_LINK.finditer(takeaway)
+        if ".es." not in m["page"] and (reading := ROOT / "docs" / "readings" / m["page"]).is_file()
+    ]
+    assert [
+        anchor
+        for reading, anchor in sections_linked
+        if anchor in heading_ids(reading.read_text("utf-8"))
+    ], f"{page}: its takeaway links no heading of an English reading page ({sections_linked})"
+    own = page.split(".", 1)[0]
+    examples = {m["page"] for m in _EXAMPLE_LINK.finditer(takeaway)}
+    assert {e for e in examples if e != own and (EXAMPLES / f"{e}.md").is_file()}, (
+        f"{page}: no link to another example in its takeaway"
+    )
