@@ -535,3 +535,32 @@ def test_the_server_stops_itself_when_the_program_that_started_it_is_killed(
     while not _gone(launcher) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert _gone(launcher)
+
+
+def test_two_workers_are_forked_from_one_launcher_and_each_answers(exported, rows) -> None:
+    """The launcher imports the service once and forks its workers (gunicorn's --preload)."""
+    provenance, folder = exported
+    with ModelServer(
+        folder / "model", workers=2, expected_sha256=provenance.model_sha256
+    ) as running:
+        launcher = running.process.pid
+        workers = set(running.worker_pids)
+        parents = {
+            pid: int(
+                next(
+                    line.split()[1]
+                    for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+                    if line.startswith("PPid:")
+                )
+            )
+            for pid in workers
+        }
+        answered = set()
+        for _ in range(200):  # connections are spread by the kernel, not in turn
+            answered.add(request(running.port, "GET", "/readyz").body["pid"])
+            if answered == workers:
+                break
+    assert len(workers) == 2
+    assert set(parents.values()) == {launcher}
+    assert answered == workers
+    assert not running.alive()

@@ -47,6 +47,7 @@ __all__ = [
     "PROVENANCE_FILE",
     "create_app",
     "model_digest",
+    "preload",
     "request_model",
 ]
 
@@ -213,6 +214,16 @@ def _read_mlmodel(model_dir: Path) -> dict[str, Any]:
 
 def _error(status: int, message: str) -> JSONResponse:
     return JSONResponse({"error": message}, status_code=status)
+
+
+def preload() -> None:
+    """Import the libraries a prediction needs (seconds of work) before any worker exists.
+
+    The launcher calls it before forking its workers, so that they share the imports
+    instead of each paying for them (gunicorn's ``--preload``).
+    """
+    import pandas  # noqa: F401
+    import skops.io  # noqa: F401  (it imports scikit-learn)
 
 
 def create_app(model_dir: str | Path | None = None) -> FastAPI:
