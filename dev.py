@@ -150,7 +150,10 @@ def ensure_packages() -> None:
         # Bytecode now: where PYTHONDONTWRITEBYTECODE is set (as on many CI images), nothing
         # would ever cache it, and every process would compile scikit-learn, pandas and
         # MLflow from source again: imports 2-3 times slower.
+        first = not STAMP.exists()
         run(uv, "pip", "install", *target, "--compile-bytecode", "--require-hashes", "-r", LOCK)
+        if first:  # every package was installed, and compiled, just now
+            BYTECODE_STAMP.write_text("compiled by uv\n")
         run(uv, "pip", "install", *target, "--no-deps", "--editable", ROOT)
     else:
         run(*pip, "install", "--require-hashes", "-r", LOCK)
