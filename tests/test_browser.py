@@ -426,3 +426,21 @@ def test_a_debt_map_box_in_the_full_size_view_opens_its_page_on_the_site(
     heading = page.locator("article h1").first.inner_text()
     page.close()
     assert heading.startswith("CACE")
+
+
+@pytest.mark.parametrize(
+    "path", ["", "readings/sculley2015hidden/", "examples/cace/", "es/examples/cace/"]
+)
+def test_a_page_loads_without_console_errors_or_failed_requests(
+    browser, site_url: str, path: str
+) -> None:
+    """What Lighthouse's best-practices audit reads: nothing the page asks for is missing."""
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.on("response", lambda response: response.status >= 400 and errors.append(response.url))
+    page.goto(site_url + path, wait_until="networkidle")
+    name = page.evaluate("() => document.querySelector('.md-search').getAttribute('aria-label')")
+    page.close()
+    assert errors == []
+    assert name  # the search dialog has an accessible name

@@ -431,3 +431,14 @@ def test_no_shortcode_or_sphinx_role_survives_into_the_html(built_site: Path) ->
         if marker.search(text := page.read_text("utf-8"))
     }
     assert leftovers == {}
+
+
+def test_no_page_asks_the_browser_for_a_sitemap_that_is_not_there(built_site: Path) -> None:
+    """Per-page hreflang links made Material fetch PAGE/sitemap.xml: a 404 on every page."""
+    pages = sorted(built_site.rglob("index.html"))
+    assert len(pages) > 40
+    for page in pages:
+        head = page.read_text("utf-8").split("</head>", 1)[0]
+        assert not re.search(r"<link[^>]*hreflang", head), f"{page}: hreflang link in the head"
+    spanish = (built_site / "es" / "examples" / "cace" / "index.html").read_text("utf-8")
+    assert 'hreflang="en"' in spanish  # the language switch in the header keeps its links

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,6 +26,7 @@ __all__ = [
     "output_dir",
     "path_inside",
     "save_figure",
+    "svg_size",
     "write_atomically",
 ]
 
@@ -148,3 +150,39 @@ def write_atomically(path: Path, text: str) -> Path:
             raise UsageError(f"{path}: cannot write ({error.strerror or error})") from None
         raise
     return path
+
+
+_LENGTH = re.compile(r"\s*([\d.]+)\s*(px|pt)?\s*$")
+_PX_PER_UNIT = {None: 1.0, "px": 1.0, "pt": 4 / 3}
+
+
+def svg_size(svg: str) -> tuple[int, int] | None:
+    """The size in CSS pixels an SVG figure asks for, from its ``width`` and ``height``.
+
+    Matplotlib writes them in points; a page gives them to its ``<img>`` so that the
+    browser reserves the figure's place before the file arrives (nothing jumps).
+
+    Args:
+        svg: The SVG text (only its root element's attributes are read).
+
+    Returns:
+        ``(width, height)`` rounded to whole pixels, or None when the root element has
+        no absolute size (percentages, ems, none at all).
+
+    Example:
+        >>> svg_size('<svg width="720pt" height="270pt" viewBox="0 0 720 270">')
+        (960, 360)
+        >>> svg_size('<svg viewBox="0 0 10 10">') is None
+        True
+    """
+    root = re.search(r"<svg\b[^>]*>", svg)
+    if root is None:
+        return None
+    size = []
+    for name in ("width", "height"):
+        attribute = re.search(rf'\s{name}="([^"]*)"', root.group(0))
+        length = _LENGTH.match(attribute.group(1)) if attribute else None
+        if length is None:
+            return None
+        size.append(round(float(length.group(1)) * _PX_PER_UNIT[length.group(2)]))
+    return size[0], size[1]

@@ -26,6 +26,7 @@ class SiteContext:
             smallest text then at `MIN_TEXT_PX`.
         runs: Each example's run (output and figures).
         figure_paths: Docs paths of each example's figures, in order.
+        figure_sizes: Size in CSS pixels of each figure, by docs path (when it says).
         download_paths: Docs paths of the files each example offers as downloads.
         notebook_paths: Docs paths of each example's notebook and script downloads.
         example_pages: Docs path of each example's page (``examples/NAME.md``).
@@ -47,6 +48,7 @@ class SiteContext:
     diagram_widths: Mapping[str, int] = field(default_factory=dict)
     runs: Mapping[str, ExampleRun] = field(default_factory=dict)
     figure_paths: Mapping[str, list[str]] = field(default_factory=dict)
+    figure_sizes: Mapping[str, tuple[int, int]] = field(default_factory=dict)
     download_paths: Mapping[str, list[str]] = field(default_factory=dict)
     notebook_paths: Mapping[str, tuple[str, str]] = field(default_factory=dict)
     example_pages: Mapping[str, str] = field(default_factory=dict)

@@ -53,6 +53,13 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
         raise PluginError(f"docs/{docs_path}: {error}") from None
 
 
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    """No per-page language alternates in the head (`mlops_atlas.site.pages.drop_language_alternates`)."""
+    from mlops_atlas.site.pages import drop_language_alternates
+
+    return drop_language_alternates(output)
+
+
 @event_priority(-200)  # after the i18n plugin (-100) has merged both languages' index
 def on_post_build(config: MkDocsConfig) -> None:
     """Readings and examples first in search; the API reference indexed by its headings."""

@@ -19,6 +19,7 @@ from mlops_atlas.errors import AtlasError
 __all__ = [
     "PageError",
     "check_docs",
+    "drop_language_alternates",
     "first_heading",
     "front_matter",
     "is_translation",
@@ -161,3 +162,25 @@ def check_docs(docs_dir: Path, bibliography: Bibliography) -> list[str]:
 
 
 _CITATION_SHORTCODE = re.compile(r"<!--\s*md:citation[ \t]+(?P<key>[^\s]+)\s*-->")
+
+
+_ALTERNATE = re.compile(r'\s*<link rel="alternate" href="[^"]*" hreflang="[^"]*"\s*/?>')
+
+
+def drop_language_alternates(html: str) -> str:
+    """Remove the ``<link rel="alternate" hreflang>`` tags from a built page's head.
+
+    The i18n plugin points them at this page in each language, with relative addresses;
+    Material's script then asks for ``sitemap.xml`` under each page (a 404 in the console
+    of every page, twice), and relative ``hreflang`` addresses are invalid. The language
+    switch in the header keeps its links: it works without them. (Other ``alternate``
+    links, such as RSS feeds, have no ``hreflang`` and stay.)
+
+    Example:
+        >>> drop_language_alternates(
+        ...     '<head><link rel="alternate" href="./" hreflang="en">'
+        ...     '<link rel="alternate" href="../es/x/" hreflang="es"></head>'
+        ... )
+        '<head></head>'
+    """
+    return _ALTERNATE.sub("", html)

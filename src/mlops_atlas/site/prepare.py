@@ -24,7 +24,7 @@ from mlops_atlas.course import check_courses, load_courses, load_glossary
 from mlops_atlas.diagrams import registry, render_svg
 from mlops_atlas.diagrams.legibility import legible_width
 from mlops_atlas.i18n import language_of
-from mlops_atlas.outputs import path_inside, write_atomically
+from mlops_atlas.outputs import path_inside, svg_size, write_atomically
 from mlops_atlas.runner import ExampleRun, available_examples, run_example
 from mlops_atlas.site import paths
 from mlops_atlas.site.context import SiteContext
@@ -267,6 +267,13 @@ def prepare(
         name: [generated.copy(paths.example_figure(name, f.name), f) for f in run.figures]
         for name, run in runs.items()
     }
+    figure_sizes = {
+        path: size
+        for name, run in runs.items()
+        for path, figure in zip(figure_paths[name], run.figures, strict=True)
+        if figure.suffix == ".svg"
+        and (size := svg_size(figure.read_text(encoding="utf-8", errors="replace")[:4000]))
+    }
     download_paths = {
         name: [generated.copy(paths.example_file(name, f.name), f) for f in run.downloads]
         for name, run in runs.items()
@@ -330,6 +337,7 @@ def prepare(
         diagram_widths=diagram_widths,
         runs=runs,
         figure_paths=figure_paths,
+        figure_sizes=figure_sizes,
         download_paths=download_paths,
         notebook_paths=notebook_paths,
         example_pages=example_pages,

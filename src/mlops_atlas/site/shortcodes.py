@@ -182,10 +182,17 @@ def output_block(name: str, page: str, context: SiteContext, language: str = "en
     if downloads:
         parts += [" · ".join(downloads), ""]
     for path in context.figure_paths.get(name, []):
-        stem = posixpath.splitext(posixpath.basename(path))[0]
-        alt = f"{word('figure_produced_by', language, name=stem)} examples/{name}.py"
-        parts += [f"![{alt}]({paths.relative(path, page)})", ""]
+        parts += [_figure(path, name, page, context, language), ""]
     return "\n".join(parts)
+
+
+def _figure(path: str, example: str, page: str, context: SiteContext, language: str) -> str:
+    """An example's figure as Markdown, sized (the browser keeps its place while it loads)."""
+    stem = posixpath.splitext(posixpath.basename(path))[0]
+    alt = f"{word('figure_produced_by', language, name=stem)} examples/{example}.py"
+    size = context.figure_sizes.get(path)
+    attributes = f'{{ width="{size[0]}" height="{size[1]}" }}' if size else ""
+    return f"![{alt}]({paths.relative(path, page)}){attributes}"
 
 
 def notebook_block(name: str, page: str, context: SiteContext, language: str = "en") -> str:
@@ -225,9 +232,7 @@ def notebook_block(name: str, page: str, context: SiteContext, language: str = "
             if shown.stdout.strip():
                 parts += [_fenced("text", shown.stdout.rstrip(), word("output", language)), ""]
             for figure in shown.figures:
-                stem = figure.stem
-                alt = f"{word('figure_produced_by', language, name=stem)} examples/{name}.py"
-                parts += [f"![{alt}]({paths.relative(figures[figure], page)})", ""]
+                parts += [_figure(figures[figure], name, page, context, language), ""]
     return "\n".join(parts)
 
 
