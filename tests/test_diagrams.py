@@ -170,14 +170,27 @@ def _nodes(svg: str) -> list[tuple[str, list[str], list[str]]]:
     return found
 
 
-def _icon_data(kind: type) -> str:
+def _icon_data(kind: type, svg: str) -> set[str]:
+    """The data URIs the icon of ``kind`` may be embedded as in ``svg``, at any drawn size."""
     import base64
 
     import diagrams
 
+    from mlops_atlas.diagrams.render import icon_png
+
     package = Path(diagrams.__file__).resolve().parent.parent
-    data = (package / kind._icon_dir / kind._icon).read_bytes()  # type: ignore[attr-defined]
-    return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
+    path = (package / kind._icon_dir / kind._icon).resolve()  # type: ignore[attr-defined]
+    sizes = {
+        (
+            float(image.get("width", "0").removesuffix("px")),
+            float(image.get("height", "0").removesuffix("px")),
+        )
+        for image in ET.fromstring(svg).iter(f"{SVG}image")
+    }
+    return {
+        "data:image/png;base64," + base64.b64encode(icon_png(path, *size)).decode("ascii")
+        for size in sizes | {(1e9, 1e9)}  # (1e9, 1e9): the file itself
+    }
 
 
 @pytest.mark.parametrize(
@@ -218,11 +231,11 @@ def test_serving_is_not_drawn_as_people(name: str, drawn: Path) -> None:
     """A people icon stands for people: model serving and prediction services are servers."""
     from diagrams.onprem.client import Users
 
-    people = _icon_data(Users)
     svg = render_svg(name, drawn).read_text(encoding="utf-8")
+    people = _icon_data(Users, svg)
     wrong = [
         text
         for text, _, images in _nodes(svg)
-        if people in images and re.search(r"serv(ing|ice)|infrastructure", text, re.IGNORECASE)
+        if people & set(images) and re.search(r"serv(ing|ice)|infrastructure", text, re.IGNORECASE)
     ]
     assert wrong == []

@@ -3,15 +3,20 @@
 The ``diagrams`` package draws with Graphviz and writes the absolute paths of
 its icon PNGs into the SVG (``<image xlink:href="/…/site-packages/…png">``).
 Such an SVG shows no icons anywhere but on the machine that drew it, so
-`embed_images` replaces every such reference by a ``data:`` URI.
+`embed_images` replaces every such reference by a ``data:`` URI, with each
+PNG icon scaled down to twice the size it is drawn at (`icon_png`): sharp on a
+high-density screen, and a third of the bytes of the 256-pixel originals.
 """
 
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import importlib.metadata
 import inspect
+import io
+import math
 import mimetypes
 import re
 import shutil
@@ -29,6 +34,7 @@ __all__ = [
     "DiagramError",
     "DiagramSpec",
     "embed_images",
+    "icon_png",
     "labelled_node",
     "register",
     "registry",
@@ -37,8 +43,43 @@ __all__ = [
 
 # Only <image> elements are embedded; <a href> links (clickable nodes) are left alone.
 _IMAGE_REF = re.compile(
-    r'(?P<head><image\b[^>]*?\s)(?P<attr>(?:xlink:)?href)="(?P<path>[^"#][^"]*)"'
+    r'(?P<head><image\b[^>]*?\s)(?P<attr>(?:xlink:)?href)="(?P<path>[^"#][^"]*)"(?P<tail>[^>]*)'
 )
+_PIXELS = re.compile(r'\s(width|height)="([\d.]+)(?:px|pt)?"')
+ICON_SCALE = 2
+"""Image pixels per drawn pixel of an embedded icon (sharp on high-density screens)."""
+
+
+@functools.lru_cache(maxsize=256)
+def icon_png(path: Path, width: float, height: float) -> bytes:
+    """A PNG icon scaled down to `ICON_SCALE` times the size it is drawn at.
+
+    An icon already that small, or one that does not get smaller when re-encoded, is
+    returned as it is. The result depends only on the file and the size, so every diagram
+    that draws an icon at one size embeds the same bytes.
+
+    Args:
+        path: The PNG file.
+        width: Drawn width (SVG pixels).
+        height: Drawn height (SVG pixels).
+
+    Returns:
+        The PNG bytes to embed.
+    """
+    from PIL import Image
+
+    original = path.read_bytes()
+    target = (math.ceil(width * ICON_SCALE), math.ceil(height * ICON_SCALE))
+    try:
+        with Image.open(io.BytesIO(original)) as image:
+            if image.width <= target[0] and image.height <= target[1]:
+                return original
+            image.thumbnail(target, Image.Resampling.LANCZOS)
+            scaled = io.BytesIO()
+            image.save(scaled, "PNG", optimize=True)
+    except OSError:  # not a PNG Pillow can read: embedded as it is
+        return original
+    return scaled.getvalue() if scaled.tell() < len(original) else original
 
 
 class DiagramError(AtlasError):
@@ -151,18 +192,39 @@ def embed_images(svg: str, *, base: Path | None = None) -> str:
         DiagramError: A referenced image file does not exist.
     """
 
-    def replace(match: re.Match[str]) -> str:
+    def local(match: re.Match[str]) -> Path | None:
         reference = match.group("path")
         if reference.startswith(("data:", "http:", "https:", "#")):
-            return match.group(0)
+            return None
         path = Path(reference.removeprefix("file://"))
         if not path.is_absolute() and base is not None:
             path = base / path
         if not path.is_file():
             raise DiagramError(f"the SVG refers to an image that does not exist: {reference}")
+        return path.resolve()
+
+    # Each icon is scaled for the largest size it is drawn at in this SVG, so that a box and
+    # its legend entry embed the same bytes.
+    largest: dict[Path, tuple[float, float]] = {}
+    for match in _IMAGE_REF.finditer(svg):
+        path = local(match)
+        drawn = dict(_PIXELS.findall(match.group("head") + match.group("tail")))
+        if path is not None and "width" in drawn and "height" in drawn:
+            width, height = largest.get(path, (0.0, 0.0))
+            largest[path] = (max(width, float(drawn["width"])), max(height, float(drawn["height"])))
+
+    def replace(match: re.Match[str]) -> str:
+        path = local(match)
+        if path is None:
+            return match.group(0)
         mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        data = base64.b64encode(path.read_bytes()).decode("ascii")
-        return f'{match.group("head")}{match.group("attr")}="data:{mime};base64,{data}"'
+        if mime == "image/png" and path in largest:
+            content = icon_png(path, *largest[path])
+        else:
+            content = path.read_bytes()
+        data = base64.b64encode(content).decode("ascii")
+        head, attr, tail = match.group("head"), match.group("attr"), match.group("tail")
+        return f'{head}{attr}="data:{mime};base64,{data}"{tail}'
 
     return _IMAGE_REF.sub(replace, svg)
 
