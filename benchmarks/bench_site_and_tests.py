@@ -111,7 +111,12 @@ def main() -> None:
         )
         runs = example_seconds(folder / "cache")
         page = project / "docs" / "readings" / "sculley2015hidden.md"
-        page.write_text(page.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+        page.write_text(page.read_text(encoding="utf-8") + "\nEdited.\n", encoding="utf-8")
+        # A writer who edits a page with a Spanish twin stamps the twin (or the strict build
+        # refuses the stale translation); the stamp is not part of the rebuild's time.
+        twin = page.with_name("sculley2015hidden.es.md")
+        stamp = [sys.executable, "-m", "mlops_atlas.cli", "translations", "--stamp", str(twin)]
+        subprocess.run(stamp, cwd=project, env=env, check=True, capture_output=True)
         warm = timed(
             "rebuild after editing one page",
             build(project, "mkdocs.yml", folder / "b", env, strict=True),
