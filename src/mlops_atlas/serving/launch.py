@@ -3,8 +3,8 @@
 `mlops_atlas.serving.server.ModelServer` copies this file and ``app.py`` into a
 folder of their own and runs ``python launch.py --port 8000 --workers 2``, which serves
 ``$MODEL_DIR``: the service runs as the standalone ``app.py`` it is in the container image
-(without importing ``mlops_atlas``), and this file needs nothing but uvicorn. The image runs
-uvicorn directly instead (see `mlops_atlas.serving.packaging`).
+(without importing ``mlops_atlas``); this file needs only uvicorn and that ``app.py``. The
+image runs uvicorn directly instead (see `mlops_atlas.serving.packaging`).
 
 The workers are forked from a launcher that has already imported the service's
 libraries (`serve`), as gunicorn's ``--preload`` does: two workers start in the time of
