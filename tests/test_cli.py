@@ -116,3 +116,30 @@ def test_a_file_system_error_is_one_line_without_errno(monkeypatch, capsys) -> N
     monkeypatch.setattr("mlops_atlas.cli._cite", denied)
     assert main(["cite", "sculley2015hidden"]) == 2
     assert capsys.readouterr().err == "mlops-atlas: error: /data/answers.yaml: Permission denied\n"
+
+
+@pytest.mark.slow  # commands in new processes
+def test_a_command_imports_only_what_it_needs(tmp_path: Path) -> None:
+    # `debt scan` starts in a tenth of a second because it loads neither the bibliography's
+    # pybtex nor the validator's pandas nor the simulations' numpy; `--help` lists everything.
+    (tmp_path / "train.py").write_text("import os\nprint(os.getcwd())\n")
+    probe = (
+        "import sys\n"
+        "from mlops_atlas.cli import main\n"
+        "try:\n"
+        "    main(sys.argv[1:])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = ('numpy', 'pandas', 'pybtex', 'mlops_atlas.validation')\n"
+        "print(' '.join(sorted(m for m in heavy if m in sys.modules)), file=sys.stderr)\n"
+    )
+
+    def imported(*words: str) -> str:
+        result = subprocess.run(
+            [sys.executable, "-c", probe, *words], capture_output=True, text=True, check=True
+        )
+        return result.stderr.strip().splitlines()[-1] if result.stderr.strip() else ""
+
+    assert imported("debt", "scan", str(tmp_path), "--jobs", "1") == ""
+    assert imported("cite", "sculley2015hidden") == "pybtex"
+    assert "mlops_atlas.validation" in imported("--help").split()  # to list `validate`

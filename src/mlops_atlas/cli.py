@@ -12,27 +12,52 @@ import importlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from mlops_atlas.bibliography import DEFAULT_BIB, load_bibliography
 from mlops_atlas.errors import AtlasError, UsageError
 from mlops_atlas.outputs import write_atomically
 
+if TYPE_CHECKING:
+    from mlops_atlas.bibliography import Bibliography
+
 __all__ = ["UsageError", "main"]
 
-_SUBCOMMAND_MODULES = (
-    "mlops_atlas.debt.cli",
-    "mlops_atlas.validation.cli",
-    "mlops_atlas.maturity.cli",
-    "mlops_atlas.assurance.cli",
-    "mlops_atlas.site.cli",
-)
-"""Modules adding subcommands: each defines ``register(subparsers) -> None``."""
+_SUBCOMMAND_MODULES = {
+    "mlops_atlas.debt.cli": ("debt",),
+    "mlops_atlas.validation.cli": ("validate",),
+    "mlops_atlas.maturity.cli": ("maturity",),
+    "mlops_atlas.assurance.cli": ("assure",),
+    "mlops_atlas.site.cli": ("prepare", "translations"),
+}
+"""Modules adding subcommands, and the commands each adds with ``register(subparsers)``.
+
+Only the module of the command asked for is imported (``validate`` needs pandas, ``debt
+scan`` does not), so that a command starts in the time its own imports take.
+"""
+
+
+def _command_in(argv: Sequence[str]) -> str | None:
+    """The subcommand named in ``argv`` (the first word that is not ``--bib`` or its value)."""
+    words = iter(argv)
+    for word in words:
+        if word == "--bib":
+            next(words, None)
+        elif not word.startswith("-"):
+            return word
+    return None
+
+
+def _bibliography(args: argparse.Namespace) -> Bibliography:
+    """The bibliography ``--bib`` names (default: the project's), imported only when needed."""
+    from mlops_atlas.bibliography import DEFAULT_BIB, load_bibliography
+
+    return load_bibliography(args.bib or DEFAULT_BIB)
 
 
 def _cite(args: argparse.Namespace) -> int:
     from mlops_atlas.references import format_reference
 
-    bibliography = load_bibliography(args.bib)
+    bibliography = _bibliography(args)
     bibliography.select(args.keys)  # raises on an unknown key
     keys = list(dict.fromkeys(args.keys))  # in the order asked for
     if args.style == "bibtex":
@@ -44,7 +69,7 @@ def _cite(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    bibliography = load_bibliography(args.bib)
+    bibliography = _bibliography(args)
     keys = bibliography.select(args.key or (), topic=args.topic, course_class=args.course_class)
     if not keys:
         wanted = ", ".join(
@@ -65,16 +90,19 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
+    from mlops_atlas.bibliography import DEFAULT_BIB
     from mlops_atlas.site.pages import check_docs
 
-    bibliography = load_bibliography(args.bib)  # its own problems raise, all at once
-    problems = check_docs(args.docs, bibliography)
+    bibliography = _bibliography(args)  # its own problems raise, all at once
+    bib = args.bib or DEFAULT_BIB
+    docs = args.docs or DEFAULT_BIB.parents[1] / "docs"
+    problems = check_docs(docs, bibliography)
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:
         print(f"mlops-atlas: {len(problems)} problem(s)", file=sys.stderr)
         return 1
-    print(f"ok: {len(bibliography)} entries in {args.bib}; every key used in {args.docs} exists")
+    print(f"ok: {len(bibliography)} entries in {bib}; every key used in {docs} exists")
     return 0
 
 
@@ -96,7 +124,7 @@ def _diagram(args: argparse.Namespace) -> int:
     return 0
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(command: str | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="mlops-atlas",
         description="MLOps Atlas: cite, export and check the MLOps bibliography; draw its architectures.",
@@ -110,7 +138,9 @@ def _parser() -> argparse.ArgumentParser:
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--bib", type=Path, default=DEFAULT_BIB, help="the .bib file to read")
+    parser.add_argument(
+        "--bib", type=Path, help="the .bib file to read (default: bibliography/references.bib)"
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     cite = commands.add_parser(
@@ -152,7 +182,7 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     check.add_argument(
-        "--docs", type=Path, default=DEFAULT_BIB.parents[1] / "docs", help="docs folder"
+        "--docs", type=Path, help="docs folder (default: the docs/ beside the bibliography)"
     )
     check.set_defaults(run=_check)
 
@@ -167,9 +197,13 @@ def _parser() -> argparse.ArgumentParser:
     diagram.add_argument("--list", action="store_true", help="list the diagrams")
     diagram.set_defaults(run=_diagram)
 
-    # Each idea's subpackage adds its own subcommands (``register(commands)`` in its cli module).
+    # Each idea's subpackage adds its own subcommands (``register(commands)`` in its cli module):
+    # only the one asked for, or all of them (for the list in --help, or an unknown command).
+    wanted = [module for module, names in _SUBCOMMAND_MODULES.items() if command in names]
+    if not wanted and command not in commands.choices:
+        wanted = list(_SUBCOMMAND_MODULES)
     here = Path(__file__).parent
-    for module_name in _SUBCOMMAND_MODULES:
+    for module_name in wanted:
         if here.joinpath(*module_name.split(".")[1:]).with_suffix(".py").is_file():
             importlib.import_module(module_name).register(commands)
     return parser
@@ -178,7 +212,8 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     try:
-        args = _parser().parse_args(argv)
+        words = sys.argv[1:] if argv is None else list(argv)
+        args = _parser(_command_in(words)).parse_args(words)
         return args.run(args)
     except AtlasError as error:
         print(f"mlops-atlas: error: {error}", file=sys.stderr)

@@ -9,16 +9,22 @@
   (§2, §3, §5-§8), behind ``mlops-atlas debt scan``.
 """
 
-from mlops_atlas.debt.cace import CaceResult, simulate_cace
-from mlops_atlas.debt.cascade import CascadeResult, simulate_cascade
-from mlops_atlas.debt.feedback import (
-    DirectLoopResult,
-    HiddenLoopResult,
-    simulate_direct_loop,
-    simulate_hidden_loop,
-)
-from mlops_atlas.debt.thresholds import BiasMonitor, ThresholdResult, simulate_fixed_threshold
-from mlops_atlas.debt.underutilized import UnderutilizedResult, find_underutilized
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # imported on first use: ``debt scan`` needs none of them (nor numpy)
+    from mlops_atlas.debt.cace import CaceResult, simulate_cace
+    from mlops_atlas.debt.cascade import CascadeResult, simulate_cascade
+    from mlops_atlas.debt.feedback import (
+        DirectLoopResult,
+        HiddenLoopResult,
+        simulate_direct_loop,
+        simulate_hidden_loop,
+    )
+    from mlops_atlas.debt.thresholds import BiasMonitor, ThresholdResult, simulate_fixed_threshold
+    from mlops_atlas.debt.underutilized import UnderutilizedResult, find_underutilized
 
 __all__ = [
     "BiasMonitor",
@@ -35,3 +41,28 @@ __all__ = [
     "simulate_fixed_threshold",
     "simulate_hidden_loop",
 ]
+
+_HOMES = {
+    "BiasMonitor": "thresholds",
+    "CaceResult": "cace",
+    "CascadeResult": "cascade",
+    "DirectLoopResult": "feedback",
+    "HiddenLoopResult": "feedback",
+    "ThresholdResult": "thresholds",
+    "UnderutilizedResult": "underutilized",
+    "find_underutilized": "underutilized",
+    "simulate_cace": "cace",
+    "simulate_cascade": "cascade",
+    "simulate_direct_loop": "feedback",
+    "simulate_fixed_threshold": "thresholds",
+    "simulate_hidden_loop": "feedback",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
+    globals()[name] = value
+    return value
