@@ -73,6 +73,8 @@ SCORE_NAME = re.compile(
 )
 """Names that hold scores even when the scanner cannot see where they came from."""
 
+_ORDERING = (ast.Lt, ast.LtE, ast.Gt, ast.GtE)
+
 _MODEL_LOADERS = frozenset(
     {"joblib.load", "pickle.load", "torch.load", "cloudpickle.load", "dill.load", "skops.io.load"}
 )
@@ -276,6 +278,8 @@ class _Analyser:
         return self.flow
 
     def scope(self, nodes: list[ast.AST], *, is_module: bool) -> None:
+        if not is_module and self.inert(nodes):
+            return
         tainted: dict[str, frozenset[str]] = {} if is_module else dict(self.globals)
         scores: set[str] = set() if is_module else set(self.global_scores)
         models: set[str] = set() if is_module else set(self.global_models)
@@ -296,22 +300,70 @@ class _Analyser:
                             scores.add(name)
                         if model:
                             models.add(name)
-            elif isinstance(node, ast.withitem) and isinstance(node.optional_vars, ast.Name):
-                context = node.context_expr
-                if (
-                    isinstance(context, ast.Call)
-                    and dotted(context.func) == "open"
-                    and context.args
-                ):
-                    path = path_of(context.args[0], self.module.constants)
-                    if path is not None:
-                        files[node.optional_vars.id] = path
+            elif isinstance(node, ast.withitem):
+                self.track_file(node, files)
             elif isinstance(node, ast.Call):
                 self.call(node, tainted, models, files)
             elif isinstance(node, ast.Compare):
                 self.compare(node, scores)
         if is_module:
             self.globals, self.global_scores, self.global_models = tainted, scores, models
+
+    def inert(self, nodes: list[ast.AST]) -> bool:
+        """Record a function scope's I/O at once if nothing in it reads what its bindings hold.
+
+        What names are bound to (predictions, scores, models) matters only to a ``fit``
+        call, a write of data and an ordering comparison (when the module may hold scores).
+        A scope with none of them is most of a library's functions: its reads and other I/O
+        events need no bindings, so its assignments are not followed. Returns ``False``,
+        having recorded nothing, when the scope needs the full pass.
+        """
+        files: dict[str, str] = {}
+        events: list[IOEvent] = []
+        may_score = self.may_score
+        for node in nodes:
+            kind = node.__class__
+            if kind is ast.Call:
+                func = node.func  # type: ignore[attr-defined]
+                if func.__class__ is ast.Attribute and func.attr in FIT_METHODS:
+                    return False
+                event = self.io_of(node, files)  # type: ignore[arg-type]
+                if event is None:
+                    continue
+                kind_of_io, target, name, data_index = event
+                if kind_of_io == "write" and data_index is not None:
+                    return False
+                pinned = any(k.arg in PIN_KEYWORDS for k in node.keywords)  # type: ignore[attr-defined]
+                events.append(
+                    IOEvent(
+                        self.module.path,
+                        node.lineno,  # type: ignore[attr-defined]
+                        kind_of_io,
+                        normalise(target),
+                        name,
+                        pinned=pinned,
+                    )
+                )
+            elif kind is ast.Compare:
+                if may_score and any(op.__class__ in _ORDERING for op in node.ops):  # type: ignore[attr-defined]
+                    return False
+            elif kind is ast.withitem:
+                self.track_file(node, files)  # type: ignore[arg-type]
+            elif kind is not ast.Assign and kind is not ast.AnnAssign and kind is not ast.AugAssign:
+                if kind is not ast.NamedExpr:
+                    return False  # a node the full pass knows and this one does not
+        self.flow.io.extend(events)
+        return True
+
+    def track_file(self, node: ast.withitem, files: dict[str, str]) -> None:
+        """``with open(PATH) as f``: later calls on ``f`` read or write PATH."""
+        if not isinstance(node.optional_vars, ast.Name):
+            return
+        context = node.context_expr
+        if isinstance(context, ast.Call) and dotted(context.func) == "open" and context.args:
+            path = path_of(context.args[0], self.module.constants)
+            if path is not None:
+                files[node.optional_vars.id] = path
 
     def call(
         self,
