@@ -540,3 +540,32 @@ def test_jobs_must_be_a_whole_number(capsys: pytest.CaptureFixture[str]) -> None
     assert stop.value.code == 2
     assert "expected a whole number >= 1, got '0'" in capsys.readouterr().err
     assert main(["debt", "scan", str(path), "--jobs", "2"]) == 0
+
+
+def test_io_is_recorded_whether_or_not_a_scope_needs_its_bindings() -> None:
+    # `load` has nothing that reads what its names hold (no fit, no write of data, no
+    # comparison): the analysis records its reads without following its assignments.
+    # `publish` writes data, so its assignments are followed to see that it is predictions.
+    from mlops_atlas.debt.scanner.flow import analyse
+    from mlops_atlas.debt.scanner.source import Module, parse_module
+
+    module = parse_module(
+        "pipeline.py",
+        "import pandas as pd\n"
+        "def load():\n"
+        "    frame = pd.read_csv('data/train.csv')\n"
+        "    with open('notes.txt') as f:\n"
+        "        notes = f.read()\n"
+        "    return frame, notes\n"
+        "def publish(model, frame):\n"
+        "    scored = model.predict(frame)\n"
+        "    kept = scored\n"
+        "    pd.DataFrame(kept).to_csv('out/predictions.csv')\n",
+    )
+    assert isinstance(module, Module)
+    events = [(e.line, e.kind, e.target, e.predictions) for e in analyse(module).io]
+    assert events == [
+        (3, "read", "data/train.csv", False),
+        (4, "read", "notes.txt", False),
+        (10, "write", "out/predictions.csv", True),
+    ]

@@ -74,6 +74,7 @@ SCORE_NAME = re.compile(
 """Names that hold scores even when the scanner cannot see where they came from."""
 
 _ORDERING = (ast.Lt, ast.LtE, ast.Gt, ast.GtE)
+_BINDINGS = frozenset({ast.Assign, ast.AnnAssign, ast.AugAssign, ast.NamedExpr})
 
 _MODEL_LOADERS = frozenset(
     {"joblib.load", "pickle.load", "torch.load", "cloudpickle.load", "dill.load", "skops.io.load"}
@@ -349,9 +350,8 @@ class _Analyser:
                     return False
             elif kind is ast.withitem:
                 self.track_file(node, files)  # type: ignore[arg-type]
-            elif kind is not ast.Assign and kind is not ast.AnnAssign and kind is not ast.AugAssign:
-                if kind is not ast.NamedExpr:
-                    return False  # a node the full pass knows and this one does not
+            elif kind not in _BINDINGS:
+                return False  # a node the full pass knows and this one does not
         self.flow.io.extend(events)
         return True
 

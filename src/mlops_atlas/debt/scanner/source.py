@@ -138,14 +138,18 @@ def notebook_source(path: str, text: str) -> tuple[str, list[tuple[int, int]]] |
 
 
 def _code_lines(text: str, docstrings: list[ast.stmt]) -> int:
-    lines = {
-        number
-        for number, line in enumerate(text.splitlines(), start=1)
-        if line.strip() and not line.lstrip().startswith("#")
-    }
+    lines = text.splitlines()
+    code = [line for line in lines if (stripped := line.lstrip()) and stripped[0] != "#"]
+    in_docstrings: set[int] = set()
     for docstring in docstrings:
-        lines.difference_update(range(docstring.lineno, (docstring.end_lineno or 0) + 1))
-    return len(lines)
+        in_docstrings.update(
+            range(docstring.lineno, min(docstring.end_lineno or 0, len(lines)) + 1)
+        )
+    return len(code) - sum(
+        1
+        for number in in_docstrings
+        if (stripped := lines[number - 1].lstrip()) and stripped[0] != "#"
+    )
 
 
 def _docstring(node: ast.AST) -> ast.stmt | None:
@@ -237,6 +241,45 @@ _IN_GROUPS: dict[type, tuple[tuple[type, ...], ...]] = {
 }
 
 
+_FLOW, _CALL, _IMPORT, _DOCUMENTED_ROLE, _SCOPE = 1, 2, 3, 4, 5
+"""What `_index` does with a node besides filing it: see `_plan`."""
+
+
+def _plan(
+    kind: type, by_type: dict[type, list[ast.AST]], groups: dict[tuple[type, ...], list[ast.AST]]
+) -> tuple[tuple[Any, ...], int, tuple[str, ...]]:
+    """For one node class in one module: the lists a node goes to, its role, its child fields.
+
+    The fields are reversed, for the stack. The role: 0 none, or one of `_FLOW`, `_CALL`,
+    `_IMPORT`, `_DOCUMENTED_ROLE` (a module or class: it may have a docstring) or `_SCOPE`
+    (a function or lambda: its body is a scope of its own).
+    """
+    appends: list[Any] = []
+    if kind in _KEPT:
+        appends.append(by_type.setdefault(kind, []).append)
+        appends.extend(groups[group].append for group in _IN_GROUPS.get(kind, ()))
+    if kind is ast.Call:
+        role = _CALL
+    elif kind in _FLOW_TYPES:
+        role = _FLOW
+    elif kind is ast.Import or kind is ast.ImportFrom:
+        role = _IMPORT
+    elif kind in _SCOPE_TYPES:
+        role = _SCOPE
+    elif kind in _DOCUMENTED:
+        role = _DOCUMENTED_ROLE
+    else:
+        role = 0
+    return tuple(appends), role, tuple(reversed(child_fields(kind)))
+
+
+def _values(value: Any) -> list[ast.AST]:
+    """A field's nodes, last first (``None`` entries of a list dropped)."""
+    if value.__class__ is list:
+        return [child for child in reversed(value) if child is not None]
+    return [] if value is None else [value]
+
+
 def _index(module: Module) -> list[ast.stmt]:
     """Fill the module's scopes, calls, aliases, constants, imports and nodes by type.
 
@@ -252,6 +295,10 @@ def _index(module: Module) -> list[ast.stmt]:
     if module.path.endswith("__init__.py"):
         package = module.name
     calls = module.calls
+    name_class, constant_class = ast.Name, ast.Constant
+    names_append = by_type.setdefault(name_class, []).append
+    constants_append = by_type.setdefault(constant_class, []).append
+    plans: dict[type, tuple[tuple[Any, ...], int, tuple[str, ...]]] = {}
     pending: list[list[ast.AST]] = [[module.tree]]  # each scope's first nodes, reversed
     while pending:
         stack = pending.pop()
@@ -259,46 +306,61 @@ def _index(module: Module) -> list[ast.stmt]:
         flow: list[Any] = []
         flow_scopes.append(flow)
         nested: list[list[ast.AST]] = []
-        pop, push = stack.pop, stack.extend
+        pop, push, push_one = stack.pop, stack.extend, stack.append
         while stack:
             node = pop()
             kind = node.__class__
-            if kind in _KEPT:
-                bucket = by_type.get(kind)
-                if bucket is None:
-                    bucket = by_type[kind] = []
-                bucket.append(node)
-                for group in _IN_GROUPS.get(kind, ()):
-                    groups[group].append(node)
-            if kind in _FLOW_TYPES:
-                flow.append(node)
-                if kind is ast.Call:
+            plan = plans.get(kind)
+            if plan is None:
+                plan = plans[kind] = _plan(kind, by_type, groups)
+            appends, role, fields = plan
+            for append in appends:
+                append(node)
+            if role:
+                if role is _CALL:
+                    flow.append(node)
                     calls.append((node, scope))  # type: ignore[arg-type]
-            elif kind is ast.Import or kind is ast.ImportFrom:
-                _imported(module, node, package)
-            elif kind in _DOCUMENTED:
-                docstring = _docstring(node)
-                if docstring is not None:
-                    docstrings.append(docstring)
-            found: list[ast.AST] = []
-            fields = _CHILD_FIELDS.get(kind)
-            for name in child_fields(kind) if fields is None else fields:
+                elif role is _FLOW:
+                    flow.append(node)
+                elif role is _IMPORT:
+                    _imported(module, node, package)
+                else:  # documented, or a function's scope
+                    if kind is not ast.Lambda:
+                        docstring = _docstring(node)
+                        if docstring is not None:
+                            docstrings.append(docstring)
+                    if role is _SCOPE:
+                        # Decorators and defaults run in the enclosing scope; the body is its own.
+                        found = [
+                            child for name in fields for child in _values(getattr(node, name, None))
+                        ]
+                        outer = [*getattr(node, "decorator_list", []), *node.args.defaults]  # type: ignore[attr-defined]
+                        nested.append([child for child in found if child not in outer])
+                        outer.reverse()
+                        push(outer)
+                        continue
+            # Children go on the stack last first, so that they come off in source order.
+            # Names and constants have no children and only go to their lists, which no
+            # rule reads in order: they are filed here instead (half the nodes of a module).
+            for name in fields:
                 value = getattr(node, name, None)
                 if value.__class__ is list:
-                    found.extend(value)
+                    for child in reversed(value):
+                        child_kind = child.__class__
+                        if child_kind is name_class:
+                            names_append(child)
+                        elif child_kind is constant_class:
+                            constants_append(child)
+                        elif child is not None:  # dict unpacking, keyword-only args
+                            push_one(child)
                 elif value is not None:
-                    found.append(value)
-            if kind is ast.Dict or kind is ast.arguments:  # dict unpacking, keyword-only args
-                found = [child for child in found if child is not None]
-            found.reverse()
-            if kind in _SCOPE_TYPES:
-                # Decorators and defaults run in the enclosing scope; the body is its own.
-                outer = [*getattr(node, "decorator_list", []), *node.args.defaults]  # type: ignore[attr-defined]
-                nested.append([child for child in found if child not in outer])
-                outer.reverse()
-                push(outer)
-            else:
-                push(found)
+                    child_kind = value.__class__
+                    if child_kind is name_class:
+                        names_append(value)
+                    elif child_kind is constant_class:
+                        constants_append(value)
+                    else:
+                        push_one(value)
         nested.reverse()
         pending.extend(nested)
     module.scopes = flow_scopes
