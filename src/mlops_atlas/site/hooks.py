@@ -12,9 +12,11 @@ from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import event_priority
+from mkdocs.plugins import CombinedEvent, event_priority
 from mkdocs.structure.files import Files
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils.templates import TemplateContext
 
 from mlops_atlas.errors import AtlasError
 from mlops_atlas.i18n import language_of
@@ -24,6 +26,8 @@ from mlops_atlas.site.prepare import prepared
 from mlops_atlas.site.shortcodes import render_page
 
 _context: SiteContext | None = None
+_full_content: dict[str, str] = {}
+"""Pages whose search engine sees only their headings: their whole HTML, to put back."""
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
@@ -51,6 +55,35 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
         )
     except AtlasError as error:
         raise PluginError(f"docs/{docs_path}: {error}") from None
+
+
+@event_priority(100)  # before Material's search plugin (0) reads the page
+def _show_search_headings_only(
+    context: TemplateContext, page: Page, config: MkDocsConfig, nav: Navigation
+) -> TemplateContext:
+    from mlops_atlas.site.search import headings_only, indexed_by_headings
+
+    # The English pages only: the Spanish ones are short stubs, and the i18n plugin drops
+    # a Spanish entry whose title and text equal the English one's (both empty here).
+    if page.content and indexed_by_headings(page.url, languages=()):
+        _full_content[page.url] = page.content
+        page.content = headings_only(page.content)
+    return context
+
+
+@event_priority(-100)  # after it: the page is written whole
+def _restore_page_content(
+    context: TemplateContext, page: Page, config: MkDocsConfig, nav: Navigation
+) -> TemplateContext:
+    content = _full_content.pop(page.url, None)
+    if content is not None:
+        page.content = content
+    return context
+
+
+on_page_context = CombinedEvent(_show_search_headings_only, _restore_page_content)
+"""The search index keeps only the API reference's headings (`mlops_atlas.site.search`):
+its engine is given only them, instead of parsing megabytes of text it would drop."""
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:

@@ -21,7 +21,14 @@ from pathlib import Path
 from mlops_atlas.errors import AtlasError
 from mlops_atlas.outputs import write_atomically
 
-__all__ = ["BOOSTS", "HEADINGS_ONLY", "SearchIndexReport", "tune_search_index"]
+__all__ = [
+    "BOOSTS",
+    "HEADINGS_ONLY",
+    "SearchIndexReport",
+    "headings_only",
+    "indexed_by_headings",
+    "tune_search_index",
+]
 
 INDEX = "search/search_index.json"
 
@@ -31,6 +38,9 @@ HEADINGS_ONLY = ("reference/",)
 BOOSTS = {"readings/": 3.0, "examples/": 2.0, "reference/": 0.05}
 """Boost of the entries of each folder (after an optional language prefix)."""
 
+
+_HEADING = re.compile(r"<h([1-6])\b[^>]*>.*?</h\1\s*>", re.S | re.I)
+"""A heading element, whole (its markup is the title the search index gives it)."""
 
 _CODE_BLOCK = re.compile(r"<pre\b[^>]*>.*?</pre>", re.S)
 """A code block in an entry's text (Material keeps the HTML of each section)."""
@@ -64,6 +74,26 @@ def _folder(location: str, languages: tuple[str, ...]) -> str:
         if location.startswith(f"{language}/"):
             return location.removeprefix(f"{language}/")
     return location
+
+
+def indexed_by_headings(url: str, languages: tuple[str, ...] = ("es",)) -> bool:
+    """Whether the search index keeps only the headings of the page at ``url`` (`HEADINGS_ONLY`)."""
+    return _folder(url, languages).startswith(HEADINGS_ONLY)
+
+
+def headings_only(html: str) -> str:
+    """The headings of a page's HTML, whole, one per line, after an empty paragraph if the page has text before its first heading; nothing else.
+
+    What the search engine is given of a page the index keeps by its headings: it
+    finds the same sections and titles as in the whole page (the empty paragraph stands
+    for the text before the first heading, which makes a section of its own), without
+    parsing the page's megabytes of text and highlighted source (the API reference).
+    """
+    headings = [match.group(0) for match in _HEADING.finditer(html)]
+    first = _HEADING.search(html)
+    if html[: first.start() if first else len(html)].strip():
+        headings.insert(0, "<p></p>")
+    return "\n".join(headings)
 
 
 def tune_search_index(site_dir: Path, languages: tuple[str, ...] = ("es",)) -> SearchIndexReport:
