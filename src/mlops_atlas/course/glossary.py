@@ -205,6 +205,30 @@ def _page_texts(docs_dir: Path, page: str) -> dict[str, str]:
     return texts
 
 
+_OUTLINES: dict[tuple[Path, str], tuple[object, dict[str, str], dict[str, dict[str, str]]]] = {}
+"""`_page_outline`'s answers, with the files' modification times they were read at."""
+
+
+def _page_outline(docs_dir: Path, page: str) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+    """A page's title and its headings' titles by anchor, in English and in its twin.
+
+    Read once per version of the files (many entries link the same pages).
+    """
+    from mlops_atlas.site.translations import headings
+
+    english = docs_dir / page
+    twin = english.with_name(f"{english.stem}.es.md")
+    stamp = tuple(f.stat().st_mtime_ns if f.is_file() else None for f in (english, twin))
+    known = _OUTLINES.get((docs_dir, page))
+    if known is not None and known[0] == stamp:
+        return known[1], known[2]
+    texts = _page_texts(docs_dir, page)
+    titles = {language: _title(text) or page for language, text in texts.items()}
+    sections = {language: dict(headings(text)) for language, text in texts.items()}
+    _OUTLINES[(docs_dir, page)] = (stamp, titles, sections)
+    return titles, sections
+
+
 def _title(markdown: str) -> str:
     from mlops_atlas.site.pages import first_heading, split_front_matter
 
@@ -215,8 +239,6 @@ def _title(markdown: str) -> str:
 def _see(
     raw: dict[str, object], where: str, path: Path, docs_dir: Path | None
 ) -> tuple[SeeLink, ...]:
-    from mlops_atlas.site.translations import headings
-
     items = raw["see"]
     if isinstance(items, str):
         items = [items]
@@ -247,14 +269,12 @@ def _see(
             inside = False
         if not inside or not target.is_file():
             raise _fail(path, here, f"{item!r}: no such page under {docs_dir.name}/")
-        texts = _page_texts(docs_dir, page)
-        sections = {language: dict(headings(text)) for language, text in texts.items()}
+        titles, sections = _page_outline(docs_dir, page)
         if anchor and anchor not in sections["en"]:
             known = ", ".join(sections["en"]) or "none"
             raise _fail(path, here, f"{item!r}: {page} has no heading #{anchor} (it has: {known})")
         labels = {}
-        for language, text in texts.items():
-            title = _title(text) or page
+        for language, title in titles.items():
             section = sections[language].get(anchor) or sections["en"].get(anchor, "")
             labels[language] = f"{title} › {section}" if anchor else title
         links.append(SeeLink(page, anchor, labels))
