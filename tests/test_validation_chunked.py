@@ -187,6 +187,56 @@ def test_mixed_object_column_is_still_named() -> None:
         compute_statistics(frame)
 
 
+def tricky_text(rows: int, seed: int) -> pd.DataFrame:
+    """Text as Python objects: empty, blank, unicode, NUL, long, a numpy str, every kind of missing."""
+    rng = np.random.default_rng(seed)
+    words = np.array(
+        ["", " ", "a", "A", "é", "日本語", "😀", "a\x00b", "x" * 300, np.str_("np")], dtype=object
+    )
+    cells = words[rng.integers(0, len(words), rows)]
+    for missing, share in ((None, 0.05), (np.nan, 0.05), (pd.NA, 0.02), (np.float32("nan"), 0.01)):
+        cells[rng.random(rows) < share] = missing
+    ids = np.array([f"id{i}" for i in rng.integers(0, rows, rows)], dtype=object)
+    return pd.DataFrame(
+        {"text": cells, "ids": ids, "none": np.full(rows, None), "nan": np.full(rows, np.nan)},
+        dtype=object,
+    )
+
+
+def test_object_text_gives_the_statistics_of_arrow_text() -> None:
+    objects = tricky_text(20_000, seed=0)
+    assert {str(dtype) for dtype in objects.dtypes} == {"object"}
+    arrow = objects.astype("str")
+    whole = compute_statistics(arrow)
+    assert whole["text"].value_counts[""] > 0
+    assert whole["text"].unique == 10
+    assert whole["text"].num_missing > 0
+    assert whole["none"].num_missing == 20_000
+    assert_same_statistics(compute_statistics(objects), whole)
+    assert_same_statistics(stream_statistics(objects, 997), whole)
+    from mlops_atlas.validation import compute_statistics_chunked
+
+    both = compute_statistics_chunked([objects.iloc[:7_000], arrow.iloc[7_000:]])
+    assert_same_statistics(both, whole)
+
+
+@pytest.mark.parametrize(
+    ("cells", "named"),
+    [
+        (["a", 1, None], "int, str"),
+        ([None, "a", True], "bool, str"),
+        (["a", b"a"], "bytes, str"),
+        (["a", ["a"]], "list, str"),  # unhashable
+        (["a", pd.NaT], "str"),  # NaT is not missing text (pandas' dropna drops it from the names)
+    ],
+)
+def test_objects_that_are_not_text_are_refused_in_any_chunk(cells, named) -> None:
+    frame = pd.DataFrame({"c": pd.Series(["z"] * 5 + cells, dtype=object)})
+    for statistics in (compute_statistics, lambda f: stream_statistics(f, 5)):
+        with pytest.raises(StatisticsError, match=rf"column 'c' mixes value types \({named}\)"):
+            statistics(frame)
+
+
 def test_chunks_with_different_columns_are_refused() -> None:
     from mlops_atlas.validation import compute_statistics_chunked
 

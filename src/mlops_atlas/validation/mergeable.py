@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import numpy as np
 import pandas as pd
@@ -246,24 +246,38 @@ class StringPartial:
     @classmethod
     def of(cls, name: str, column: pd.Series) -> StringPartial:
         """Summarise one chunk of a text column (every value must be a string)."""
-        from mlops_atlas.validation.statistics import StatisticsError
-
-        # infer_dtype is one pass in C; map(type) would build and count a Python type per cell.
-        if (
-            column.dtype == object
-            and len(column)
-            and pd.api.types.infer_dtype(column, skipna=True) not in ("string", "empty")
-        ):
-            kinds = column.dropna().map(type).value_counts()
-            found = ", ".join(sorted(kind.__name__ for kind in kinds.index))
-            raise StatisticsError(
-                f"column '{name}' mixes value types ({found}); make every value text or every value a number"
-            )
-        # value_counts skips missing cells itself: no isna() pass over Python objects.
+        if column.dtype == object:
+            return cls._of_objects(name, column)
+        # value_counts skips missing cells itself: no isna() pass.
         counts = column.value_counts(sort=False, dropna=True)
         counts.index = counts.index.astype(object)
         num_present = int(counts.sum())
         return cls(num_present, len(column) - num_present, counts.astype("int64"))
+
+    @classmethod
+    def _of_objects(cls, name: str, column: pd.Series) -> StringPartial:
+        """`of` for Python objects: one hashing pass, and the type check on the distinct values.
+
+        ``factorize`` hashes each cell once (as ``value_counts`` does, at half its cost)
+        and gives missing cells (``None``, ``NaN``, ``pd.NA``, ``NaT``...) the code -1, as
+        ``value_counts(dropna=True)`` drops them. The column holds the same value types
+        as its distinct values plus its missing cells, so ``infer_dtype`` runs on those
+        instead of on every cell; it still sees each missing cell, since it accepts
+        ``None``/``NaN``/``pd.NA`` but not ``NaT`` beside text. (An object that is not a
+        string but equals one, with the same hash, would be counted as that string here.)
+        """
+        values = column.to_numpy()
+        try:
+            codes, uniques = pd.factorize(values)
+        except TypeError:  # an unhashable cell (a list, a dict...), so not only text
+            _raise_mixed(name, column)
+        tallies = np.bincount(codes + 1, minlength=len(uniques) + 1)
+        num_missing = int(tallies[0])
+        kinds = uniques if not num_missing else np.concatenate([uniques, values[codes < 0]])
+        if len(values) and pd.api.types.infer_dtype(kinds, skipna=True) not in ("string", "empty"):
+            _raise_mixed(name, column)
+        counts = pd.Series(tallies[1:].astype(np.int64), index=pd.Index(uniques, dtype=object))
+        return cls(len(values) - num_missing, num_missing, counts)
 
     def merge(self, other: StringPartial) -> StringPartial:
         """Both chunks' summary."""
@@ -291,6 +305,17 @@ class StringPartial:
             unique=len(ordered),
             value_counts=dict(ordered),
         )
+
+
+def _raise_mixed(name: str, column: pd.Series) -> NoReturn:
+    """Raise the error for a text column holding other objects, naming their types."""
+    from mlops_atlas.validation.statistics import StatisticsError
+
+    kinds = column.dropna().map(type).value_counts()
+    found = ", ".join(sorted(kind.__name__ for kind in kinds.index))
+    raise StatisticsError(
+        f"column '{name}' mixes value types ({found}); make every value text or every value a number"
+    )
 
 
 ColumnPartial = NumericPartial | StringPartial
