@@ -22,6 +22,7 @@ from mlops_atlas.validation.mergeable import partial_statistics
 from mlops_atlas.validation.sketch import (
     EXACT_DISTINCT_LIMIT,
     SKETCH_MANTISSA_BITS,
+    merge_keys,
     sketch_keys,
     sketch_values,
 )
@@ -157,6 +158,23 @@ def test_quantiles_from_the_sketch_are_within_the_documented_error() -> None:
     assert errors.max() <= bound
     assert errors.max() > 0  # the lognormal values are not kept exactly: this is a real bound
     assert abs(stats.median - np.median(values)) <= bound * np.median(values) + 1e-12
+
+
+def test_merging_two_summaries_adds_the_counts_of_equal_keys() -> None:
+    rng = np.random.default_rng(3)
+    cases = [
+        (np.unique(rng.integers(-span, span, a_size)), np.unique(rng.integers(-span, span, b_size)))
+        for a_size, b_size, span in ((50, 50, 60), (0, 7, 10), (30, 0, 40), (900, 40, 10**12))
+    ]
+    cases.append((np.arange(-3, 9), np.arange(-3, 9)))  # the same keys: counts added, no sort
+    for a_keys, b_keys in cases:
+        a_counts, b_counts = rng.integers(1, 9, a_keys.size), rng.integers(1, 9, b_keys.size)
+        keys, counts = merge_keys(a_keys, a_counts, b_keys, b_counts)
+        expected = pd.concat([pd.Series(a_counts, a_keys), pd.Series(b_counts, b_keys)])
+        expected = expected.groupby(level=0).sum()
+        assert keys.tolist() == expected.index.tolist()
+        assert counts.tolist() == expected.tolist()
+        assert counts.dtype == np.int64
 
 
 def test_integer_columns_are_exact_up_to_the_distinct_limit() -> None:

@@ -284,7 +284,13 @@ class StringPartial:
         if self.counts.empty or other.counts.empty:
             counts = other.counts if self.counts.empty else self.counts
         else:
-            counts = self.counts.add(other.counts, fill_value=0).astype("int64")
+            # Each side's values are distinct: other's are looked up among self's, then added.
+            mine, theirs = self.counts.index.to_numpy(), other.counts.index.to_numpy()
+            codes, values = pd.factorize(np.concatenate([mine, theirs]))
+            tallies = np.zeros(len(values), dtype=np.int64)
+            tallies[: len(mine)] = self.counts.to_numpy()
+            tallies[codes[len(mine) :]] += other.counts.to_numpy()
+            counts = pd.Series(tallies, index=pd.Index(values, dtype=object))
         return StringPartial(
             self.num_present + other.num_present, self.num_missing + other.num_missing, counts
         )

@@ -99,10 +99,21 @@ def merge_keys(
         >>> [a.tolist() for a in merge_keys(np.array([1, 5]), np.array([2, 1]), np.array([5]), np.array([3]))]
         [[1, 5], [2, 4]]
     """
-    if b_keys.size == 0 and np.all(a_keys[1:] > a_keys[:-1]):
+    a_sorted = bool(np.all(a_keys[1:] > a_keys[:-1]))
+    if b_keys.size == 0 and a_sorted:
         return a_keys, a_counts
     if a_keys.size == 0:
         return merge_keys(b_keys, b_counts, a_keys, a_counts)
+    if a_sorted and np.all(b_keys[1:] > b_keys[:-1]):  # two summaries: distinct keys, ascending
+        if np.array_equal(a_keys, b_keys):
+            return a_keys, a_counts + b_counts
+        # A stable sort of two ascending runs is a merge (timsort), not a full sort.
+        keys = np.sort(np.concatenate([a_keys, b_keys]), kind="stable")
+        unique = keys[np.concatenate([[True], keys[1:] != keys[:-1]])]
+        counts = np.zeros(unique.size, dtype=np.int64)
+        counts[np.searchsorted(unique, a_keys)] += a_counts
+        counts[np.searchsorted(unique, b_keys)] += b_counts
+        return unique, counts
     keys = np.concatenate([a_keys, b_keys])
     unique, inverse = np.unique(keys, return_inverse=True)
     counts = np.bincount(inverse, weights=np.concatenate([a_counts, b_counts]))
