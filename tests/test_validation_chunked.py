@@ -221,7 +221,7 @@ def tricky_text(rows: int, seed: int) -> pd.DataFrame:
     )
 
 
-def test_object_text_gives_the_statistics_of_arrow_text() -> None:
+def test_object_arrow_and_python_text_give_the_same_statistics() -> None:
     objects = tricky_text(20_000, seed=0)
     assert {str(dtype) for dtype in objects.dtypes} == {"object"}
     arrow = objects.astype("str")
@@ -232,6 +232,9 @@ def test_object_text_gives_the_statistics_of_arrow_text() -> None:
     assert whole["none"].num_missing == 20_000
     assert_same_statistics(compute_statistics(objects), whole)
     assert_same_statistics(stream_statistics(objects, 997), whole)
+    # pandas' value_counts, as for any other text dtype
+    python_strings = objects.astype(pd.StringDtype("python"))
+    assert_same_statistics(compute_statistics(python_strings), whole)
     from mlops_atlas.validation import compute_statistics_chunked
 
     both = compute_statistics_chunked([objects.iloc[:7_000], arrow.iloc[7_000:]])

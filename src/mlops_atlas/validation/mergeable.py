@@ -42,6 +42,8 @@ import pandas as pd
 from mlops_atlas.errors import AtlasError
 
 if TYPE_CHECKING:
+    import pyarrow as pa
+
     from mlops_atlas.validation.statistics import DatasetStatistics, FeatureStatistics
 from mlops_atlas.validation.histograms import tfdv_histograms
 from mlops_atlas.validation.sketch import (
@@ -248,6 +250,8 @@ class StringPartial:
         """Summarise one chunk of a text column (every value must be a string)."""
         if column.dtype == object:
             return cls._of_objects(name, column)
+        if isinstance(column.array, pd.arrays.ArrowStringArray):  # pandas 3's str, string[pyarrow]
+            return cls._of_arrow(column.array.__arrow_array__())
         # value_counts skips missing cells itself: no isna() pass.
         counts = column.value_counts(sort=False, dropna=True)
         counts.index = counts.index.astype(object)
@@ -278,6 +282,22 @@ class StringPartial:
             _raise_mixed(name, column)
         counts = pd.Series(tallies[1:].astype(np.int64), index=pd.Index(uniques, dtype=object))
         return cls(len(values) - num_missing, num_missing, counts)
+
+    @classmethod
+    def _of_arrow(cls, data: pa.ChunkedArray) -> StringPartial:
+        """`of` for Arrow text: pyarrow's ``value_counts`` (what pandas calls) without the wrapping."""
+        import pyarrow.compute as pc
+
+        found = pc.value_counts(data)
+        values, tallies = found.field("values"), found.field("counts")
+        if data.null_count:
+            valid = values.is_valid()
+            values, tallies = values.filter(valid), tallies.filter(valid)
+        counts = pd.Series(
+            tallies.to_numpy().astype(np.int64, copy=False),
+            index=pd.Index(values.to_numpy(zero_copy_only=False), dtype=object),
+        )
+        return cls(len(data) - data.null_count, data.null_count, counts)
 
     def merge(self, other: StringPartial) -> StringPartial:
         """Both chunks' summary."""
