@@ -22,6 +22,7 @@ from mlops_atlas.validation.mergeable import partial_statistics
 from mlops_atlas.validation.sketch import (
     EXACT_DISTINCT_LIMIT,
     SKETCH_MANTISSA_BITS,
+    count_keys,
     merge_keys,
     sketch_keys,
     sketch_values,
@@ -158,6 +159,25 @@ def test_quantiles_from_the_sketch_are_within_the_documented_error() -> None:
     assert errors.max() <= bound
     assert errors.max() > 0  # the lognormal values are not kept exactly: this is a real bound
     assert abs(stats.median - np.median(values)) <= bound * np.median(values) + 1e-12
+
+
+def test_counting_keys_of_both_signs_gives_what_a_sort_gives() -> None:
+    rng = np.random.default_rng(4)
+    normal = rng.normal(size=50_000)
+    cases = [
+        sketch_keys(normal),  # two million keys apart, a few thousand magnitudes
+        sketch_keys(np.r_[normal, 0.0, -0.0, 5e-324]),  # with zeros: too wide, sorted
+        sketch_keys(-np.abs(normal)),
+        rng.integers(-3_000_000, 3_000_000, 10_000),
+        np.array([-(2**63), 2**62, 5, 5]),
+        np.array([-1_200_000, 1_200_000, -1_100_000, 5, -5, 3, 3]),
+    ]
+    for keys in cases:
+        got_keys, got_counts = count_keys(keys)
+        expected_keys, expected_counts = np.unique(keys, return_counts=True)
+        assert got_keys.tolist() == expected_keys.tolist()
+        assert got_counts.tolist() == expected_counts.tolist()
+        assert got_keys.dtype == got_counts.dtype == np.int64
 
 
 def test_merging_two_summaries_adds_the_counts_of_equal_keys() -> None:

@@ -44,10 +44,14 @@ def sketch_keys(values: np.ndarray) -> np.ndarray:
         True
     """
     values = values.astype(np.float64, copy=False)
-    magnitude = np.abs(values).view(np.int64) >> _SHIFT  # abs: -0.0 is 0 too
+    magnitude = np.abs(values).view(np.int64)  # abs: -0.0 is 0 too
+    magnitude >>= _SHIFT
     if values.size == 0 or values.min() >= 0:  # the usual case: no sign to fold in
         return magnitude
-    return np.where(values < 0, -magnitude, magnitude)
+    sign = values.view(np.int64) >> 63  # -1 where the sign bit is set, else 0
+    magnitude ^= sign  # with the next line, negates where sign is -1 (-0.0 stays 0)
+    magnitude -= sign
+    return magnitude
 
 
 def sketch_values(keys: np.ndarray) -> np.ndarray:
@@ -76,11 +80,27 @@ def count_keys(
     low = int(keys.min()) if low is None else low
     high = int(keys.max()) if high is None else high
     if high - low < _BINCOUNT_LIMIT:
-        counts = np.bincount(keys - low, minlength=high - low + 1)
+        counts = np.bincount(keys - low if low else keys, minlength=high - low + 1)
         where = np.flatnonzero(counts)
         return where.astype(np.int64) + low, counts[where].astype(np.int64)
-    # Both signs (the exponent bias puts -1.0 and 1.0 two million keys apart) or a wide
-    # integer range: a sort is cheaper than a huge count array.
+    if low < 0 < high:
+        # Both signs: the exponent bias puts -1.0 and 1.0 two million keys apart, but the
+        # magnitudes usually span a few thousand. Count by magnitude, the sign as the lowest bit.
+        cells = np.abs(keys)
+        smallest = int(cells.min())  # negative only if abs overflowed (-2**63): then sort
+        if smallest >= 0 and 2 * (max(-low, high) - smallest) < _BINCOUNT_LIMIT:
+            cells -= smallest
+            cells <<= 1
+            cells += keys < 0
+            counts = np.bincount(cells)
+            where = np.flatnonzero(counts)
+            negative = (where & 1).astype(bool)
+            magnitudes, counts = (where >> 1) + smallest, counts[where]
+            return (
+                np.concatenate([-magnitudes[negative][::-1], magnitudes[~negative]]),
+                np.concatenate([counts[negative][::-1], counts[~negative]]).astype(np.int64),
+            )
+    # A wide integer range: a sort is cheaper than a huge count array.
     unique, counts = np.unique(keys, return_counts=True)
     return unique.astype(np.int64), counts.astype(np.int64)
 
