@@ -18,7 +18,7 @@ from mlops_atlas.validation import (
     validate_statistics,
 )
 from mlops_atlas.validation.histograms import quantiles_and_cumulative_weights
-from mlops_atlas.validation.mergeable import partial_statistics
+from mlops_atlas.validation.mergeable import NumericPartial, partial_statistics
 from mlops_atlas.validation.sketch import (
     EXACT_DISTINCT_LIMIT,
     SKETCH_MANTISSA_BITS,
@@ -195,6 +195,34 @@ def test_merging_two_summaries_adds_the_counts_of_equal_keys() -> None:
         assert keys.tolist() == expected.index.tolist()
         assert counts.tolist() == expected.tolist()
         assert counts.dtype == np.int64
+
+
+@pytest.mark.parametrize(
+    ("dtype", "low", "high"),
+    [
+        ("int64", -(10**6), 10**6),  # more distinct values than the exact limit: sketched
+        ("int64", 18, 90),
+        ("int8", -100, 100),
+        ("uint16", 0, 60_000),
+        ("Int64", -500, 500),
+        ("UInt8", 0, 255),
+    ],
+)
+def test_integers_are_summarised_as_their_float64_copy_is(dtype, low, high) -> None:
+    rng = np.random.default_rng(5)
+    column = pd.Series(rng.integers(low, high, 30_000)).astype(dtype)
+    if dtype[0] in "IU":  # nullable: some missing
+        column[rng.random(column.size) < 0.1] = pd.NA
+    direct = NumericPartial.of("INT", False, column)
+    via_floats = NumericPartial.of("INT", False, column.astype("Float64"))  # the float path
+    for name, value in vars(direct).items():
+        expected = getattr(via_floats, name)
+        if isinstance(value, np.ndarray):
+            assert value.tolist() == expected.tolist(), name
+            assert value.dtype == expected.dtype, name
+        else:
+            assert value == expected, name  # the mean and m2 too, to the last bit
+    assert direct.exact == (column.nunique() <= EXACT_DISTINCT_LIMIT)
 
 
 def test_integer_columns_are_exact_up_to_the_distinct_limit() -> None:

@@ -104,6 +104,10 @@ class NumericPartial:
     @classmethod
     def of(cls, kind: str, boolean: bool, column: pd.Series) -> NumericPartial:
         """Summarise one chunk of a numeric (or boolean) column."""
+        if kind == "INT" and not boolean:
+            integers = _exact_integers(column)
+            if integers is not None:
+                return cls._of_integers(*integers)
         values = column.to_numpy(dtype="float64", na_value=np.nan)
         missing = np.isnan(values)
         num_missing = int(np.count_nonzero(missing))
@@ -145,7 +149,41 @@ class NumericPartial:
             finite_max=finite_max,
             num_finite=int(finite.size),
             mean=mean,
-            m2=float(np.square(finite - mean).sum()) if finite.size else 0.0,
+            m2=_sum_of_squares(finite - mean) if finite.size else 0.0,
+            keys=keys,
+            counts=counts,
+        )
+
+    @classmethod
+    def _of_integers(
+        cls, present: np.ndarray, low: int, high: int, num_missing: int
+    ) -> NumericPartial:
+        """`of` for integers that float64 holds exactly, with every sum of them.
+
+        The same summary as from their float64 copy, without making it: the values,
+        extremes and keys are the same numbers, the float sum of such integers is their
+        exact integer sum (so the mean is too), and ``present - mean`` converts each
+        value to float64 as it subtracts.
+        """
+        keys, counts = count_keys(present.astype(np.int64, copy=False), low, high)
+        exact = True
+        if keys.size > EXACT_DISTINCT_LIMIT:
+            exact, (keys, counts) = False, to_sketch(keys, counts)
+        mean = float(int(present.sum())) / present.size
+        return cls(
+            "INT",
+            False,
+            exact,
+            num_present=int(present.size),
+            num_missing=num_missing,
+            num_zeros=int(np.count_nonzero(present == 0)),
+            min=float(low),
+            max=float(high),
+            finite_min=float(low),
+            finite_max=float(high),
+            num_finite=int(present.size),
+            mean=mean,
+            m2=_sum_of_squares(present - mean),
             keys=keys,
             counts=counts,
         )
@@ -233,6 +271,39 @@ class NumericPartial:
             quantiles=quantiles,
             median=median,
         )
+
+
+def _sum_of_squares(deviations: np.ndarray) -> float:
+    """``np.square(deviations).sum()``, squaring in place (``deviations`` is a temporary)."""
+    return float(np.square(deviations, out=deviations).sum())
+
+
+_EXACT_SUMS = 2**53
+"""Integers whose count times largest magnitude is below this add up exactly in float64."""
+
+
+def _exact_integers(column: pd.Series) -> tuple[np.ndarray, int, int, int] | None:
+    """A numpy or nullable integer column's present values, extremes and missing count.
+
+    ``None`` if the column is of another type, has no value, or its values or their
+    sums could be rounded in float64 (then `NumericPartial.of` takes the float path).
+    """
+    if isinstance(column.dtype, np.dtype) and column.dtype.kind in "iu":
+        present, num_missing = column.to_numpy(), 0
+    elif isinstance(column.array, pd.arrays.IntegerArray):
+        missing = column.isna().to_numpy()
+        num_missing = int(np.count_nonzero(missing))
+        present = column.to_numpy(dtype=column.dtype.numpy_dtype, na_value=0)
+        if num_missing:
+            present = present[~missing]
+    else:
+        return None
+    if present.size == 0:
+        return None
+    low, high = int(present.min()), int(present.max())
+    if max(-low, high) * present.size >= _EXACT_SUMS:
+        return None
+    return present, low, high, num_missing
 
 
 @dataclass(frozen=True)
