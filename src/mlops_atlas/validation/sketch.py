@@ -128,12 +128,12 @@ def merge_keys(
         if np.array_equal(a_keys, b_keys):
             return a_keys, a_counts + b_counts
         # A stable sort of two ascending runs is a merge (timsort), not a full sort.
-        keys = np.sort(np.concatenate([a_keys, b_keys]), kind="stable")
-        unique = keys[np.concatenate([[True], keys[1:] != keys[:-1]])]
-        counts = np.zeros(unique.size, dtype=np.int64)
-        counts[np.searchsorted(unique, a_keys)] += a_counts
-        counts[np.searchsorted(unique, b_keys)] += b_counts
-        return unique, counts
+        keys = np.concatenate([a_keys, b_keys])
+        order = np.argsort(keys, kind="stable")
+        keys = keys[order]
+        starts = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]]))
+        counts = np.add.reduceat(np.concatenate([a_counts, b_counts])[order], starts)
+        return keys[starts], counts.astype(np.int64, copy=False)
     keys = np.concatenate([a_keys, b_keys])
     unique, inverse = np.unique(keys, return_inverse=True)
     counts = np.bincount(inverse, weights=np.concatenate([a_counts, b_counts]))
