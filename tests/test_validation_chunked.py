@@ -270,9 +270,11 @@ def tricky_text(rows: int, seed: int) -> pd.DataFrame:
 
 
 def test_object_arrow_and_python_text_give_the_same_statistics() -> None:
+    from mlops_atlas.validation import compute_statistics_chunked
+
     objects = tricky_text(20_000, seed=0)
     assert {str(dtype) for dtype in objects.dtypes} == {"object"}
-    arrow = objects.astype("str")
+    arrow = objects.astype("string[pyarrow]")
     whole = compute_statistics(arrow)
     assert whole["text"].value_counts[""] > 0
     assert whole["text"].unique == 10
@@ -280,13 +282,12 @@ def test_object_arrow_and_python_text_give_the_same_statistics() -> None:
     assert whole["none"].num_missing == 20_000
     assert_same_statistics(compute_statistics(objects), whole)
     assert_same_statistics(stream_statistics(objects, 997), whole)
-    # pandas' value_counts, as for any other text dtype
-    python_strings = objects.astype(pd.StringDtype("python"))
-    assert_same_statistics(compute_statistics(python_strings), whole)
-    from mlops_atlas.validation import compute_statistics_chunked
-
     both = compute_statistics_chunked([objects.iloc[:7_000], arrow.iloc[7_000:]])
     assert_same_statistics(both, whole)
+    # pandas' own value_counts, as for any other text dtype
+    assert_same_statistics(compute_statistics(objects.astype(pd.StringDtype("python"))), whole)
+    if int(pd.__version__.split(".")[0]) >= 3:  # "str": Arrow text with NaN for missing
+        assert_same_statistics(compute_statistics(objects.astype("str")), whole)
 
 
 @pytest.mark.parametrize(
