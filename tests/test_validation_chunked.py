@@ -269,9 +269,12 @@ def tricky_text(rows: int, seed: int) -> pd.DataFrame:
     )
 
 
-def test_object_arrow_and_python_text_give_the_same_statistics() -> None:
-    from mlops_atlas.validation import compute_statistics_chunked
+@pytest.mark.parametrize("block", [None, 1_000])  # object cells factorized in blocks: same
+def test_object_arrow_and_python_text_give_the_same_statistics(block, monkeypatch) -> None:
+    from mlops_atlas.validation import compute_statistics_chunked, mergeable
 
+    if block:
+        monkeypatch.setattr(mergeable, "_OBJECT_BLOCK", block)
     objects = tricky_text(20_000, seed=0)
     assert {str(dtype) for dtype in objects.dtypes} == {"object"}
     arrow = objects.astype("string[pyarrow]")
@@ -300,11 +303,16 @@ def test_object_arrow_and_python_text_give_the_same_statistics() -> None:
         (["a", pd.NaT], "str"),  # NaT is not missing text (pandas' dropna drops it from the names)
     ],
 )
-def test_objects_that_are_not_text_are_refused_in_any_chunk(cells, named) -> None:
+def test_objects_that_are_not_text_are_refused_in_any_chunk(cells, named, monkeypatch) -> None:
+    from mlops_atlas.validation import mergeable
+
     frame = pd.DataFrame({"c": pd.Series(["z"] * 5 + cells, dtype=object)})
     for statistics in (compute_statistics, lambda f: stream_statistics(f, 5)):
         with pytest.raises(StatisticsError, match=rf"column 'c' mixes value types \({named}\)"):
             statistics(frame)
+    monkeypatch.setattr(mergeable, "_OBJECT_BLOCK", 2)  # the odd cell in a later block
+    with pytest.raises(StatisticsError, match=rf"column 'c' mixes value types \({named}\)"):
+        compute_statistics(frame)
 
 
 def test_chunks_with_different_columns_are_refused() -> None:

@@ -340,19 +340,38 @@ class StringPartial:
         instead of on every cell; it still sees each missing cell, since it accepts
         ``None``/``NaN``/``pd.NA`` but not ``NaT`` beside text. (An object that is not a
         string but equals one, with the same hash, would be counted as that string here.)
+
+        A long column is factorized `_OBJECT_BLOCK` cells at a time (the codes stay in
+        cache) and the blocks' distinct values factorized again, first occurrences
+        first, as one pass would order them; unless its first cells have many distinct
+        values, as an id column does: then the column is one block, since merging
+        blocks would hash most of its values twice.
         """
         values = column.to_numpy()
-        try:
-            codes, uniques = pd.factorize(values)
-        except TypeError:  # an unhashable cell (a list, a dict...), so not only text
-            _raise_mixed(name, column)
-        tallies = np.bincount(codes + 1, minlength=len(uniques) + 1)
-        num_missing = int(tallies[0])
-        kinds = uniques if not num_missing else np.concatenate([uniques, values[codes < 0]])
+        if len(values) <= _OBJECT_BLOCK:
+            parts = [_count_objects(name, column, values)]
+        else:
+            probe = _OBJECT_BLOCK // 8
+            parts = [_count_objects(name, column, values[:probe])]
+            if len(parts[0][0]) > probe // 16:  # many distinct values: all in one pass
+                parts = [_count_objects(name, column, values)]
+            else:
+                parts += [
+                    _count_objects(name, column, values[start : start + _OBJECT_BLOCK])
+                    for start in range(probe, len(values), _OBJECT_BLOCK)
+                ]
+        if len(parts) == 1:
+            uniques, tallies, missing = parts[0]
+        else:
+            codes, uniques = pd.factorize(np.concatenate([part[0] for part in parts]))
+            tallies = np.zeros(len(uniques), dtype=np.int64)
+            np.add.at(tallies, codes, np.concatenate([part[1] for part in parts]))
+            missing = np.concatenate([part[2] for part in parts])
+        kinds = np.concatenate([uniques, missing]) if len(missing) else uniques
         if len(values) and pd.api.types.infer_dtype(kinds, skipna=True) not in ("string", "empty"):
             _raise_mixed(name, column)
-        counts = pd.Series(tallies[1:].astype(np.int64), index=pd.Index(uniques, dtype=object))
-        return cls(len(values) - num_missing, num_missing, counts)
+        counts = pd.Series(tallies, index=pd.Index(uniques, dtype=object))
+        return cls(len(values) - len(missing), len(missing), counts)
 
     @classmethod
     def _of_arrow(cls, data: pa.ChunkedArray) -> StringPartial:
@@ -402,6 +421,23 @@ class StringPartial:
             unique=len(ordered),
             value_counts=dict(ordered),
         )
+
+
+_OBJECT_BLOCK = 1 << 17
+"""Cells of an object column factorized at a time (their codes take 1 MB)."""
+
+
+def _count_objects(
+    name: str, column: pd.Series, block: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A block's distinct values (first occurrences first), their counts and its missing cells."""
+    try:
+        codes, uniques = pd.factorize(block)
+    except TypeError:  # an unhashable cell (a list, a dict...), so not only text
+        _raise_mixed(name, column)
+    tallies = np.bincount(codes + 1, minlength=len(uniques) + 1)
+    missing = block[codes < 0] if tallies[0] else block[:0]
+    return uniques, tallies[1:].astype(np.int64, copy=False), missing
 
 
 def _raise_mixed(name: str, column: pd.Series) -> NoReturn:
