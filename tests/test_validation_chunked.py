@@ -18,10 +18,12 @@ from mlops_atlas.validation import (
     validate_statistics,
 )
 from mlops_atlas.validation.histograms import quantiles_and_cumulative_weights
-from mlops_atlas.validation.mergeable import partial_statistics
+from mlops_atlas.validation.mergeable import NumericPartial, partial_statistics
 from mlops_atlas.validation.sketch import (
     EXACT_DISTINCT_LIMIT,
     SKETCH_MANTISSA_BITS,
+    count_keys,
+    merge_keys,
     sketch_keys,
     sketch_values,
 )
@@ -159,6 +161,70 @@ def test_quantiles_from_the_sketch_are_within_the_documented_error() -> None:
     assert abs(stats.median - np.median(values)) <= bound * np.median(values) + 1e-12
 
 
+def test_counting_keys_of_both_signs_gives_what_a_sort_gives() -> None:
+    rng = np.random.default_rng(4)
+    normal = rng.normal(size=50_000)
+    cases = [
+        sketch_keys(normal),  # two million keys apart, a few thousand magnitudes
+        sketch_keys(np.r_[normal, 0.0, -0.0, 5e-324]),  # with zeros: too wide, sorted
+        sketch_keys(-np.abs(normal)),
+        rng.integers(-3_000_000, 3_000_000, 10_000),
+        np.array([-(2**63), 2**62, 5, 5]),
+        np.array([-1_200_000, 1_200_000, -1_100_000, 5, -5, 3, 3]),
+    ]
+    for keys in cases:
+        got_keys, got_counts = count_keys(keys)
+        expected_keys, expected_counts = np.unique(keys, return_counts=True)
+        assert got_keys.tolist() == expected_keys.tolist()
+        assert got_counts.tolist() == expected_counts.tolist()
+        assert got_keys.dtype == got_counts.dtype == np.int64
+
+
+def test_merging_two_summaries_adds_the_counts_of_equal_keys() -> None:
+    rng = np.random.default_rng(3)
+    cases = [
+        (np.unique(rng.integers(-span, span, a_size)), np.unique(rng.integers(-span, span, b_size)))
+        for a_size, b_size, span in ((50, 50, 60), (0, 7, 10), (30, 0, 40), (900, 40, 10**12))
+    ]
+    cases.append((np.arange(-3, 9), np.arange(-3, 9)))  # the same keys: counts added, no sort
+    for a_keys, b_keys in cases:
+        a_counts, b_counts = rng.integers(1, 9, a_keys.size), rng.integers(1, 9, b_keys.size)
+        keys, counts = merge_keys(a_keys, a_counts, b_keys, b_counts)
+        expected = pd.concat([pd.Series(a_counts, a_keys), pd.Series(b_counts, b_keys)])
+        expected = expected.groupby(level=0).sum()
+        assert keys.tolist() == expected.index.tolist()
+        assert counts.tolist() == expected.tolist()
+        assert counts.dtype == np.int64
+
+
+@pytest.mark.parametrize(
+    ("dtype", "low", "high"),
+    [
+        ("int64", -(10**6), 10**6),  # more distinct values than the exact limit: sketched
+        ("int64", 18, 90),
+        ("int8", -100, 100),
+        ("uint16", 0, 60_000),
+        ("Int64", -500, 500),
+        ("UInt8", 0, 255),
+    ],
+)
+def test_integers_are_summarised_as_their_float64_copy_is(dtype, low, high) -> None:
+    rng = np.random.default_rng(5)
+    column = pd.Series(rng.integers(low, high, 30_000)).astype(dtype)
+    if dtype[0] in "IU":  # nullable: some missing
+        column[rng.random(column.size) < 0.1] = pd.NA
+    direct = NumericPartial.of("INT", False, column)
+    via_floats = NumericPartial.of("INT", False, column.astype("Float64"))  # the float path
+    for name, value in vars(direct).items():
+        expected = getattr(via_floats, name)
+        if isinstance(value, np.ndarray):
+            assert value.tolist() == expected.tolist(), name
+            assert value.dtype == expected.dtype, name
+        else:
+            assert value == expected, name  # the mean and m2 too, to the last bit
+    assert direct.exact == (column.nunique() <= EXACT_DISTINCT_LIMIT)
+
+
 def test_integer_columns_are_exact_up_to_the_distinct_limit() -> None:
     values = np.arange(100_000, 100_000 + EXACT_DISTINCT_LIMIT)
     stats = compute_statistics(pd.DataFrame({"v": values}))["v"]
@@ -184,6 +250,68 @@ def test_memory_is_bounded_by_the_chunk_not_the_file(tmp_path) -> None:
 def test_mixed_object_column_is_still_named() -> None:
     frame = pd.DataFrame({"c": pd.Series(["a", 1, "b", 2.5], dtype=object)})
     with pytest.raises(StatisticsError, match=r"column 'c' mixes value types \(float, int, str\)"):
+        compute_statistics(frame)
+
+
+def tricky_text(rows: int, seed: int) -> pd.DataFrame:
+    """Text as Python objects: empty, blank, unicode, NUL, long, a numpy str, every kind of missing."""
+    rng = np.random.default_rng(seed)
+    words = np.array(
+        ["", " ", "a", "A", "é", "日本語", "😀", "a\x00b", "x" * 300, np.str_("np")], dtype=object
+    )
+    cells = words[rng.integers(0, len(words), rows)]
+    for missing, share in ((None, 0.05), (np.nan, 0.05), (pd.NA, 0.02), (np.float32("nan"), 0.01)):
+        cells[rng.random(rows) < share] = missing
+    ids = np.array([f"id{i}" for i in rng.integers(0, rows, rows)], dtype=object)
+    return pd.DataFrame(
+        {"text": cells, "ids": ids, "none": np.full(rows, None), "nan": np.full(rows, np.nan)},
+        dtype=object,
+    )
+
+
+@pytest.mark.parametrize("block", [None, 1_000])  # object cells factorized in blocks: same
+def test_object_arrow_and_python_text_give_the_same_statistics(block, monkeypatch) -> None:
+    from mlops_atlas.validation import compute_statistics_chunked, mergeable
+
+    if block:
+        monkeypatch.setattr(mergeable, "_OBJECT_BLOCK", block)
+    objects = tricky_text(20_000, seed=0)
+    assert {str(dtype) for dtype in objects.dtypes} == {"object"}
+    arrow = objects.astype("string[pyarrow]")
+    whole = compute_statistics(arrow)
+    assert whole["text"].value_counts[""] > 0
+    assert whole["text"].unique == 10
+    assert whole["text"].num_missing > 0
+    assert whole["none"].num_missing == 20_000
+    assert_same_statistics(compute_statistics(objects), whole)
+    assert_same_statistics(stream_statistics(objects, 997), whole)
+    both = compute_statistics_chunked([objects.iloc[:7_000], arrow.iloc[7_000:]])
+    assert_same_statistics(both, whole)
+    # pandas' own value_counts, as for any other text dtype
+    assert_same_statistics(compute_statistics(objects.astype(pd.StringDtype("python"))), whole)
+    if int(pd.__version__.split(".")[0]) >= 3:  # "str": Arrow text with NaN for missing
+        assert_same_statistics(compute_statistics(objects.astype("str")), whole)
+
+
+@pytest.mark.parametrize(
+    ("cells", "named"),
+    [
+        (["a", 1, None], "int, str"),
+        ([None, "a", True], "bool, str"),
+        (["a", b"a"], "bytes, str"),
+        (["a", ["a"]], "list, str"),  # unhashable
+        (["a", pd.NaT], "str"),  # NaT is not missing text (pandas' dropna drops it from the names)
+    ],
+)
+def test_objects_that_are_not_text_are_refused_in_any_chunk(cells, named, monkeypatch) -> None:
+    from mlops_atlas.validation import mergeable
+
+    frame = pd.DataFrame({"c": pd.Series(["z"] * 5 + cells, dtype=object)})
+    for statistics in (compute_statistics, lambda f: stream_statistics(f, 5)):
+        with pytest.raises(StatisticsError, match=rf"column 'c' mixes value types \({named}\)"):
+            statistics(frame)
+    monkeypatch.setattr(mergeable, "_OBJECT_BLOCK", 2)  # the odd cell in a later block
+    with pytest.raises(StatisticsError, match=rf"column 'c' mixes value types \({named}\)"):
         compute_statistics(frame)
 
 

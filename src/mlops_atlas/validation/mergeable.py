@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import numpy as np
 import pandas as pd
@@ -42,6 +42,8 @@ import pandas as pd
 from mlops_atlas.errors import AtlasError
 
 if TYPE_CHECKING:
+    import pyarrow as pa
+
     from mlops_atlas.validation.statistics import DatasetStatistics, FeatureStatistics
 from mlops_atlas.validation.histograms import tfdv_histograms
 from mlops_atlas.validation.sketch import (
@@ -102,6 +104,10 @@ class NumericPartial:
     @classmethod
     def of(cls, kind: str, boolean: bool, column: pd.Series) -> NumericPartial:
         """Summarise one chunk of a numeric (or boolean) column."""
+        if kind == "INT" and not boolean:
+            integers = _exact_integers(column)
+            if integers is not None:
+                return cls._of_integers(*integers)
         values = column.to_numpy(dtype="float64", na_value=np.nan)
         missing = np.isnan(values)
         num_missing = int(np.count_nonzero(missing))
@@ -143,7 +149,41 @@ class NumericPartial:
             finite_max=finite_max,
             num_finite=int(finite.size),
             mean=mean,
-            m2=float(np.square(finite - mean).sum()) if finite.size else 0.0,
+            m2=_sum_of_squares(finite - mean) if finite.size else 0.0,
+            keys=keys,
+            counts=counts,
+        )
+
+    @classmethod
+    def _of_integers(
+        cls, present: np.ndarray, low: int, high: int, num_missing: int
+    ) -> NumericPartial:
+        """`of` for integers that float64 holds exactly, with every sum of them.
+
+        The same summary as from their float64 copy, without making it: the values,
+        extremes and keys are the same numbers, the float sum of such integers is their
+        exact integer sum (so the mean is too), and ``present - mean`` converts each
+        value to float64 as it subtracts.
+        """
+        keys, counts = count_keys(present.astype(np.int64, copy=False), low, high)
+        exact = True
+        if keys.size > EXACT_DISTINCT_LIMIT:
+            exact, (keys, counts) = False, to_sketch(keys, counts)
+        mean = float(int(present.sum())) / present.size
+        return cls(
+            "INT",
+            False,
+            exact,
+            num_present=int(present.size),
+            num_missing=num_missing,
+            num_zeros=int(np.count_nonzero(present == 0)),
+            min=float(low),
+            max=float(high),
+            finite_min=float(low),
+            finite_max=float(high),
+            num_finite=int(present.size),
+            mean=mean,
+            m2=_sum_of_squares(present - mean),
             keys=keys,
             counts=counts,
         )
@@ -233,6 +273,39 @@ class NumericPartial:
         )
 
 
+def _sum_of_squares(deviations: np.ndarray) -> float:
+    """``np.square(deviations).sum()``, squaring in place (``deviations`` is a temporary)."""
+    return float(np.square(deviations, out=deviations).sum())
+
+
+_EXACT_SUMS = 2**53
+"""Integers whose count times largest magnitude is below this add up exactly in float64."""
+
+
+def _exact_integers(column: pd.Series) -> tuple[np.ndarray, int, int, int] | None:
+    """A numpy or nullable integer column's present values, extremes and missing count.
+
+    ``None`` if the column is of another type, has no value, or its values or their
+    sums could be rounded in float64 (then `NumericPartial.of` takes the float path).
+    """
+    if isinstance(column.dtype, np.dtype) and column.dtype.kind in "iu":
+        present, num_missing = column.to_numpy(), 0
+    elif isinstance(column.array, pd.arrays.IntegerArray):
+        missing = column.isna().to_numpy()
+        num_missing = int(np.count_nonzero(missing))
+        present = column.to_numpy(dtype=column.dtype.numpy_dtype, na_value=0)
+        if num_missing:
+            present = present[~missing]
+    else:
+        return None
+    if present.size == 0:
+        return None
+    low, high = int(present.min()), int(present.max())
+    if max(-low, high) * present.size >= _EXACT_SUMS:
+        return None
+    return present, low, high, num_missing
+
+
 @dataclass(frozen=True)
 class StringPartial:
     """A text column's mergeable summary: counts and the count of every distinct value."""
@@ -246,31 +319,88 @@ class StringPartial:
     @classmethod
     def of(cls, name: str, column: pd.Series) -> StringPartial:
         """Summarise one chunk of a text column (every value must be a string)."""
-        from mlops_atlas.validation.statistics import StatisticsError
-
-        # infer_dtype is one pass in C; map(type) would build and count a Python type per cell.
-        if (
-            column.dtype == object
-            and len(column)
-            and pd.api.types.infer_dtype(column, skipna=True) not in ("string", "empty")
-        ):
-            kinds = column.dropna().map(type).value_counts()
-            found = ", ".join(sorted(kind.__name__ for kind in kinds.index))
-            raise StatisticsError(
-                f"column '{name}' mixes value types ({found}); make every value text or every value a number"
-            )
-        # value_counts skips missing cells itself: no isna() pass over Python objects.
+        if column.dtype == object:
+            return cls._of_objects(name, column)
+        if isinstance(column.array, pd.arrays.ArrowStringArray):  # pandas 3's str, string[pyarrow]
+            return cls._of_arrow(column.array.__arrow_array__())
+        # value_counts skips missing cells itself: no isna() pass.
         counts = column.value_counts(sort=False, dropna=True)
         counts.index = counts.index.astype(object)
         num_present = int(counts.sum())
         return cls(num_present, len(column) - num_present, counts.astype("int64"))
+
+    @classmethod
+    def _of_objects(cls, name: str, column: pd.Series) -> StringPartial:
+        """`of` for Python objects: one hashing pass, and the type check on the distinct values.
+
+        ``factorize`` hashes each cell once (as ``value_counts`` does, at half its cost)
+        and gives missing cells (``None``, ``NaN``, ``pd.NA``, ``NaT``...) the code -1, as
+        ``value_counts(dropna=True)`` drops them. The column holds the same value types
+        as its distinct values plus its missing cells, so ``infer_dtype`` runs on those
+        instead of on every cell; it still sees each missing cell, since it accepts
+        ``None``/``NaN``/``pd.NA`` but not ``NaT`` beside text. (An object that is not a
+        string but equals one, with the same hash, would be counted as that string here.)
+
+        A long column is factorized `_OBJECT_BLOCK` cells at a time (the codes stay in
+        cache) and the blocks' distinct values factorized again, first occurrences
+        first, as one pass would order them; unless its first cells have many distinct
+        values, as an id column does: then the column is one block, since merging
+        blocks would hash most of its values twice.
+        """
+        values = column.to_numpy()
+        if len(values) <= _OBJECT_BLOCK:
+            parts = [_count_objects(name, column, values)]
+        else:
+            probe = _OBJECT_BLOCK // 8
+            parts = [_count_objects(name, column, values[:probe])]
+            if len(parts[0][0]) > probe // 16:  # many distinct values: all in one pass
+                parts = [_count_objects(name, column, values)]
+            else:
+                parts += [
+                    _count_objects(name, column, values[start : start + _OBJECT_BLOCK])
+                    for start in range(probe, len(values), _OBJECT_BLOCK)
+                ]
+        if len(parts) == 1:
+            uniques, tallies, missing = parts[0]
+        else:
+            codes, uniques = pd.factorize(np.concatenate([part[0] for part in parts]))
+            tallies = np.zeros(len(uniques), dtype=np.int64)
+            np.add.at(tallies, codes, np.concatenate([part[1] for part in parts]))
+            missing = np.concatenate([part[2] for part in parts])
+        kinds = np.concatenate([uniques, missing]) if len(missing) else uniques
+        if len(values) and pd.api.types.infer_dtype(kinds, skipna=True) not in ("string", "empty"):
+            _raise_mixed(name, column)
+        counts = pd.Series(tallies, index=pd.Index(uniques, dtype=object))
+        return cls(len(values) - len(missing), len(missing), counts)
+
+    @classmethod
+    def _of_arrow(cls, data: pa.ChunkedArray) -> StringPartial:
+        """`of` for Arrow text: pyarrow's ``value_counts`` (what pandas calls) without the wrapping."""
+        import pyarrow.compute as pc
+
+        found = pc.value_counts(data)
+        values, tallies = found.field("values"), found.field("counts")
+        if data.null_count:
+            valid = values.is_valid()
+            values, tallies = values.filter(valid), tallies.filter(valid)
+        counts = pd.Series(
+            tallies.to_numpy().astype(np.int64, copy=False),
+            index=pd.Index(values.to_numpy(zero_copy_only=False), dtype=object),
+        )
+        return cls(len(data) - data.null_count, data.null_count, counts)
 
     def merge(self, other: StringPartial) -> StringPartial:
         """Both chunks' summary."""
         if self.counts.empty or other.counts.empty:
             counts = other.counts if self.counts.empty else self.counts
         else:
-            counts = self.counts.add(other.counts, fill_value=0).astype("int64")
+            # Each side's values are distinct: other's are looked up among self's, then added.
+            mine, theirs = self.counts.index.to_numpy(), other.counts.index.to_numpy()
+            codes, values = pd.factorize(np.concatenate([mine, theirs]))
+            tallies = np.zeros(len(values), dtype=np.int64)
+            tallies[: len(mine)] = self.counts.to_numpy()
+            tallies[codes[len(mine) :]] += other.counts.to_numpy()
+            counts = pd.Series(tallies, index=pd.Index(values, dtype=object))
         return StringPartial(
             self.num_present + other.num_present, self.num_missing + other.num_missing, counts
         )
@@ -291,6 +421,34 @@ class StringPartial:
             unique=len(ordered),
             value_counts=dict(ordered),
         )
+
+
+_OBJECT_BLOCK = 1 << 17
+"""Cells of an object column factorized at a time (their codes take 1 MB)."""
+
+
+def _count_objects(
+    name: str, column: pd.Series, block: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A block's distinct values (first occurrences first), their counts and its missing cells."""
+    try:
+        codes, uniques = pd.factorize(block)
+    except TypeError:  # an unhashable cell (a list, a dict...), so not only text
+        _raise_mixed(name, column)
+    tallies = np.bincount(codes + 1, minlength=len(uniques) + 1)
+    missing = block[codes < 0] if tallies[0] else block[:0]
+    return uniques, tallies[1:].astype(np.int64, copy=False), missing
+
+
+def _raise_mixed(name: str, column: pd.Series) -> NoReturn:
+    """Raise the error for a text column holding other objects, naming their types."""
+    from mlops_atlas.validation.statistics import StatisticsError
+
+    kinds = column.dropna().map(type).value_counts()
+    found = ", ".join(sorted(kind.__name__ for kind in kinds.index))
+    raise StatisticsError(
+        f"column '{name}' mixes value types ({found}); make every value text or every value a number"
+    )
 
 
 ColumnPartial = NumericPartial | StringPartial

@@ -44,10 +44,14 @@ def sketch_keys(values: np.ndarray) -> np.ndarray:
         True
     """
     values = values.astype(np.float64, copy=False)
-    magnitude = np.abs(values).view(np.int64) >> _SHIFT  # abs: -0.0 is 0 too
+    magnitude = np.abs(values).view(np.int64)  # abs: -0.0 is 0 too
+    magnitude >>= _SHIFT
     if values.size == 0 or values.min() >= 0:  # the usual case: no sign to fold in
         return magnitude
-    return np.where(values < 0, -magnitude, magnitude)
+    sign = values.view(np.int64) >> 63  # -1 where the sign bit is set, else 0
+    magnitude ^= sign  # with the next line, negates where sign is -1 (-0.0 stays 0)
+    magnitude -= sign
+    return magnitude
 
 
 def sketch_values(keys: np.ndarray) -> np.ndarray:
@@ -76,11 +80,27 @@ def count_keys(
     low = int(keys.min()) if low is None else low
     high = int(keys.max()) if high is None else high
     if high - low < _BINCOUNT_LIMIT:
-        counts = np.bincount(keys - low, minlength=high - low + 1)
+        counts = np.bincount(keys - low if low else keys, minlength=high - low + 1)
         where = np.flatnonzero(counts)
         return where.astype(np.int64) + low, counts[where].astype(np.int64)
-    # Both signs (the exponent bias puts -1.0 and 1.0 two million keys apart) or a wide
-    # integer range: a sort is cheaper than a huge count array.
+    if low < 0 < high:
+        # Both signs: the exponent bias puts -1.0 and 1.0 two million keys apart, but the
+        # magnitudes usually span a few thousand. Count by magnitude, the sign as the lowest bit.
+        cells = np.abs(keys)
+        smallest = int(cells.min())  # negative only if abs overflowed (-2**63): then sort
+        if smallest >= 0 and 2 * (max(-low, high) - smallest) < _BINCOUNT_LIMIT:
+            cells -= smallest
+            cells <<= 1
+            cells += keys < 0
+            counts = np.bincount(cells)
+            where = np.flatnonzero(counts)
+            negative = (where & 1).astype(bool)
+            magnitudes, counts = (where >> 1) + smallest, counts[where]
+            return (
+                np.concatenate([-magnitudes[negative][::-1], magnitudes[~negative]]),
+                np.concatenate([counts[negative][::-1], counts[~negative]]).astype(np.int64),
+            )
+    # A wide integer range: a sort is cheaper than a huge count array.
     unique, counts = np.unique(keys, return_counts=True)
     return unique.astype(np.int64), counts.astype(np.int64)
 
@@ -99,10 +119,21 @@ def merge_keys(
         >>> [a.tolist() for a in merge_keys(np.array([1, 5]), np.array([2, 1]), np.array([5]), np.array([3]))]
         [[1, 5], [2, 4]]
     """
-    if b_keys.size == 0 and np.all(a_keys[1:] > a_keys[:-1]):
+    a_sorted = bool(np.all(a_keys[1:] > a_keys[:-1]))
+    if b_keys.size == 0 and a_sorted:
         return a_keys, a_counts
     if a_keys.size == 0:
         return merge_keys(b_keys, b_counts, a_keys, a_counts)
+    if a_sorted and np.all(b_keys[1:] > b_keys[:-1]):  # two summaries: distinct keys, ascending
+        if np.array_equal(a_keys, b_keys):
+            return a_keys, a_counts + b_counts
+        # A stable sort of two ascending runs is a merge (timsort), not a full sort.
+        keys = np.concatenate([a_keys, b_keys])
+        order = np.argsort(keys, kind="stable")
+        keys = keys[order]
+        starts = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]]))
+        counts = np.add.reduceat(np.concatenate([a_counts, b_counts])[order], starts)
+        return keys[starts], counts.astype(np.int64, copy=False)
     keys = np.concatenate([a_keys, b_keys])
     unique, inverse = np.unique(keys, return_inverse=True)
     counts = np.bincount(inverse, weights=np.concatenate([a_counts, b_counts]))
