@@ -5,6 +5,8 @@ Prints, on this machine:
 - **warm rebuild after editing one page** against the **floor**: a bare Material
   build of the same Markdown (no hooks, no i18n, no mkdocstrings), both in a copy
   of the project so the real tree is untouched. Target: at most 1.5 times the floor.
+  Two edits are timed: an example's page, which nothing else reads, and a reading,
+  which the LLMOps example reads as its corpus, so that example runs again.
 - **cold build** (empty cache: every diagram drawn, every example run, side by side)
   against the **sum of the examples' own run times**: the cold build should cost
   little more than the examples themselves, and less when they run in parallel.
@@ -110,19 +112,23 @@ def main() -> None:
             env,
         )
         runs = example_seconds(folder / "cache")
-        page = project / "docs" / "readings" / "sculley2015hidden.md"
-        page.write_text(page.read_text(encoding="utf-8") + "\nEdited.\n", encoding="utf-8")
-        # A writer who edits a page with a Spanish twin stamps the twin (or the strict build
-        # refuses the stale translation); the stamp is not part of the rebuild's time.
-        twin = page.with_name("sculley2015hidden.es.md")
-        stamp = [sys.executable, "-m", "mlops_atlas.cli", "translations", "--stamp", str(twin)]
-        subprocess.run(stamp, cwd=project, env=env, check=True, capture_output=True)
-        warm = timed(
-            "rebuild after editing one page",
-            build(project, "mkdocs.yml", folder / "b", env, strict=True),
-            project,
-            env,
-        )
+        # Two edits: an example's page, which nothing else reads, and a reading, which the
+        # LLMOps example reads (its corpus): that example runs again, as it must.
+        warm: dict[str, float] = {}
+        for label, docs_page in (
+            ("rebuild after editing an example page", "examples/cace.md"),
+            ("rebuild after editing a reading", "readings/sculley2015hidden.md"),
+        ):
+            page = project / "docs" / docs_page
+            page.write_text(page.read_text(encoding="utf-8") + "\nEdited.\n", encoding="utf-8")
+            # A writer who edits a page with a Spanish twin stamps the twin (or the strict
+            # build refuses the stale translation); the stamp is not part of the rebuild.
+            twin = page.with_name(f"{page.stem}.es.md")
+            stamp = [sys.executable, "-m", "mlops_atlas.cli", "translations", "--stamp", str(twin)]
+            subprocess.run(stamp, cwd=project, env=env, check=True, capture_output=True)
+            warm[label] = timed(
+                label, build(project, "mkdocs.yml", folder / "b", env, strict=True), project, env
+            )
         floor = timed(
             "floor: bare Material build of the same pages",
             build(project, floor_config(project).name, folder / "c", env, strict=False),
@@ -142,10 +148,9 @@ def main() -> None:
     print(f"\n{cores} cores, load average {load:.1f} when the benchmark started\n")
     print(f"{'what':<44}{'seconds':>9}  {'ratio':>7}  target")
     print(f"{'floor (bare Material, same pages)':<44}{floor:>9.1f}")
-    flag = "met" if warm <= 1.5 * floor else "NOT met"
-    print(
-        f"{'rebuild after editing one page':<44}{warm:>9.1f}  {warm / floor:>6.2f}x  <= 1.5x floor: {flag}"
-    )
+    for label, seconds in warm.items():
+        flag = "met" if seconds <= 1.5 * floor else "NOT met"
+        print(f"{label:<44}{seconds:>9.1f}  {seconds / floor:>6.2f}x  <= 1.5x floor: {flag}")
     total = sum(runs.values())
     print(f"{'examples, their run times added up':<44}{total:>9.1f}  ({len(runs)} examples)")
     print(
