@@ -433,6 +433,16 @@ def test_no_shortcode_or_sphinx_role_survives_into_the_html(built_site: Path) ->
     assert leftovers == {}
 
 
+def test_docstring_examples_show_as_code_not_as_quotes(built_site: Path) -> None:
+    """A ``>>>`` line outside an ``Examples:`` section renders as nested blockquotes."""
+    quoted = sorted(
+        page.relative_to(built_site).as_posix()
+        for page in (built_site / "reference").rglob("*.html")
+        if "<blockquote>" in page.read_text("utf-8")
+    )
+    assert quoted == []
+
+
 def test_no_page_asks_the_browser_for_a_sitemap_that_is_not_there(built_site: Path) -> None:
     """Per-page hreflang links made Material fetch PAGE/sitemap.xml: a 404 on every page."""
     pages = sorted(built_site.rglob("index.html"))

@@ -169,7 +169,7 @@ def svg_size(svg: str) -> tuple[int, int] | None:
         ``(width, height)`` rounded to whole pixels, or None when the root element has
         no absolute size (percentages, ems, none at all).
 
-    Example:
+    Examples:
         >>> svg_size('<svg width="720pt" height="270pt" viewBox="0 0 720 270">')
         (960, 360)
         >>> svg_size('<svg viewBox="0 0 10 10">') is None

@@ -130,8 +130,9 @@ class GlossaryEntry:
 def _fold(text: str) -> str:
     """``text`` in lower-case ASCII letters where it can be: accents dropped, Greek spelled out.
 
-    >>> _fold("ε-feature"), _fold("Árbol")
-    ('epsilon-feature', 'arbol')
+    Examples:
+        >>> _fold("ε-feature"), _fold("Árbol")
+        ('epsilon-feature', 'arbol')
     """
     letters = []
     for char in unicodedata.normalize("NFKD", text):
@@ -148,8 +149,9 @@ def _fold(text: str) -> str:
 def term_anchor(term: str) -> str:
     """The glossary anchor of an English term, as the toc extension slugs a heading.
 
-    >>> term_anchor("concept drift"), term_anchor("A/B testing"), term_anchor("ε-feature")
-    ('concept-drift', 'ab-testing', 'epsilon-feature')
+    Examples:
+        >>> term_anchor("concept drift"), term_anchor("A/B testing"), term_anchor("ε-feature")
+        ('concept-drift', 'ab-testing', 'epsilon-feature')
     """
     from markdown.extensions.toc import slugify
 
@@ -370,9 +372,10 @@ _LOCATOR_WORD = re.compile(r"(?<!\w)(?:ch\.|abstract|Figure|Table)(?!\w)")
 def _citation(entry: GlossaryEntry, language: str) -> str:
     """The entry's in-text citation, its locator in the page's language (``ch. 8``: ``cap. 8``).
 
-    >>> entry = GlossaryEntry("a", "b", "c.", "d.", "huyen2022designing", "ch. 8")
-    >>> _citation(entry, "en"), _citation(entry, "es")
-    (' [@huyen2022designing, ch. 8]', ' [@huyen2022designing, cap. 8]')
+    Examples:
+        >>> entry = GlossaryEntry("a", "b", "c.", "d.", "huyen2022designing", "ch. 8")
+        >>> _citation(entry, "en"), _citation(entry, "es")
+        (' [@huyen2022designing, ch. 8]', ' [@huyen2022designing, cap. 8]')
     """
     if entry.cite is None:
         return ""

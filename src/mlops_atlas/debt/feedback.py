@@ -87,7 +87,7 @@ def simulate_direct_loop(
     Raises:
         ValueError: If ``explore`` is not in [0, 1] or ``rounds`` < 1.
 
-    Example:
+    Examples:
         >>> result = simulate_direct_loop(rounds=5)
         >>> result.greedy_labels[1]
         0
@@ -176,7 +176,7 @@ def simulate_hidden_loop(
     Raises:
         ValueError: If ``price_step`` is negative or ``rounds`` < 1.
 
-    Example:
+    Examples:
         >>> result = simulate_hidden_loop(rounds=30)
         >>> result.coupled_error[-1] > result.decoupled_error[-1]
         True

@@ -82,7 +82,7 @@ def titled_legend(
     Returns:
         An HTML-like label (``<...>``) for ``graph_attr["label"]``.
 
-    Example:
+    Examples:
         >>> label = titled_legend("T", [Key("feedback", line="dashed", color="#c0392b")])
         >>> label.startswith("<<table") and "feedback" in label and "- - →" in label
         True

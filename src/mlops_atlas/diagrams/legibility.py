@@ -54,7 +54,7 @@ def smallest_text(svg: str) -> TextSize:
     Raises:
         ValueError: The SVG has no viewBox or no text.
 
-    Example:
+    Examples:
         >>> smallest_text(
         ...     '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 800 100">'
         ...     '<g transform="scale(0.5 0.5)"><text font-size="14">a</text></g>'
@@ -91,7 +91,7 @@ def smallest_text(svg: str) -> TextSize:
 def legible_width(svg: str, floor: float = MIN_TEXT_PX) -> int:
     """The narrowest width (CSS px) at which every text of the SVG is at least ``floor`` px.
 
-    Example:
+    Examples:
         >>> legible_width('<svg viewBox="0 0 1100 50"><text font-size="10">x</text></svg>')
         1210
     """

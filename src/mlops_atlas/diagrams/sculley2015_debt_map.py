@@ -121,7 +121,7 @@ _LEGEND = {
 def sections() -> list[tuple[str, list[tuple[str, str, str]]]]:
     """The map's content: section, then (category, link, fill) per node.
 
-    Example:
+    Examples:
         >>> len(sections())
         7
         >>> " ".join(title.split()[0] for title, _ in sections())
@@ -172,7 +172,7 @@ _PARTS: list[tuple[str, tuple[str, ...], str, str]] = [
 def parts() -> list[tuple[str, list[str]]]:
     """The map's parts: each diagram's name and the sections it draws.
 
-    Example:
+    Examples:
         >>> " ".join(name.removeprefix("sculley2015-debt-map-") for name, _ in parts())
         '2-4 5-6 7-8'
         >>> sum(len(numbers) for _, numbers in parts()) == len(sections())

@@ -145,7 +145,7 @@ def parse_answers(
     Raises:
         AnswersError: Unknown question id or a value the question does not allow.
 
-    Example:
+    Examples:
         >>> parse_answers({"team": "t", "answers": {"mlts.data.1": "manual"}})
         ('t', {'mlts.data.1': 'manual'})
     """
@@ -217,7 +217,7 @@ def assess(
     Returns:
         The assessment.
 
-    Example:
+    Examples:
         >>> a = assess({"mlts.data.1": "automated", "mlts.model.1": "manual",
         ...             "mlts.infrastructure.1": "automated", "mlts.monitoring.1": "automated"})
         >>> a.ml_test_score["final"], a.google_level

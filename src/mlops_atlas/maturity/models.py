@@ -169,7 +169,7 @@ def load_models(folder: Path = DATA_DIR) -> Models:
     Raises:
         ModelError: A file is missing or malformed; the message names the file and item.
 
-    Example:
+    Examples:
         >>> models = load_models()
         >>> len([q for q in models.questions.values() if q.model == "ml_test_score"])
         28

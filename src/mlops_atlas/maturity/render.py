@@ -24,7 +24,7 @@ def template(models: Models | None = None, team: str = "our team") -> str:
     run by hand with its results documented and shared; ``automated`` means a system runs it
     repeatedly.
 
-    Example:
+    Examples:
         >>> text = template()
         >>> "mlts.monitoring.7:" in text and "# allowed: none, manual, automated" in text
         True

@@ -176,7 +176,7 @@ def drop_language_alternates(html: str) -> str:
     switch in the header keeps its links: it works without them. (Other ``alternate``
     links, such as RSS feeds, have no ``hreflang`` and stay.)
 
-    Example:
+    Examples:
         >>> drop_language_alternates(
         ...     '<head><link rel="alternate" href="./" hreflang="en">'
         ...     '<link rel="alternate" href="../es/x/" hreflang="es"></head>'

@@ -113,8 +113,9 @@ def headings(text: str) -> list[tuple[str, str]]:
     extension makes of the heading's text. The text loses its attribute list and its
     inline markup. Headings inside fenced code are skipped.
 
-    >>> headings("## Why *it* matters\n## Por qué { #why }")
-    [('why-it-matters', 'Why it matters'), ('why', 'Por qué')]
+    Examples:
+        >>> headings("## Why *it* matters\n## Por qué { #why }")
+        [('why-it-matters', 'Why it matters'), ('why', 'Por qué')]
     """
     from markdown.extensions.toc import slugify
 
@@ -138,8 +139,9 @@ def headings(text: str) -> list[tuple[str, str]]:
 def heading_ids(text: str) -> list[str]:
     r"""The anchors of a page's section headings (levels 2 to 6), in order (see `headings`).
 
-    >>> heading_ids("# Title\n## Why it matters\n## Por qué { #why }\n```\n## not\n```")
-    ['why-it-matters', 'why']
+    Examples:
+        >>> heading_ids("# Title\n## Why it matters\n## Por qué { #why }\n```\n## not\n```")
+        ['why-it-matters', 'why']
     """
     return [anchor for anchor, _ in headings(text)]
 

@@ -31,10 +31,11 @@ _CONFIG_DIRS = frozenset({"config", "configs", "conf", "params", "settings"})
 def is_config_file(path: str) -> bool:
     """A YAML/JSON/TOML file named like configuration, or kept in a ``config``-like folder.
 
-    >>> is_config_file("conf/train.yaml"), is_config_file("params.yaml")
-    (True, True)
-    >>> is_config_file("pyproject.toml"), is_config_file(".github/workflows/ci.yml")
-    (False, False)
+    Examples:
+        >>> is_config_file("conf/train.yaml"), is_config_file("params.yaml")
+        (True, True)
+        >>> is_config_file("pyproject.toml"), is_config_file(".github/workflows/ci.yml")
+        (False, False)
     """
     suffix = posixpath.splitext(path)[1].lower()
     if suffix not in _CONFIG_SUFFIXES or path.startswith("."):

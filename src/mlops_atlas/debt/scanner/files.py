@@ -124,8 +124,9 @@ def _excluded(path: str, exclude: Sequence[str]) -> bool:
 def module_name(path: str) -> str:
     """The dotted module name a path stands for (``src/`` and ``__init__`` dropped).
 
-    >>> module_name("src/pkg/__init__.py"), module_name("jobs/train.py")
-    ('pkg', 'jobs.train')
+    Examples:
+        >>> module_name("src/pkg/__init__.py"), module_name("jobs/train.py")
+        ('pkg', 'jobs.train')
     """
     parts = path.removesuffix(".py").removesuffix(".ipynb").split("/")
     if parts[0] == "src" and len(parts) > 1:
@@ -200,8 +201,9 @@ def read_text(root: Path, relative: str) -> str | Unreadable:
 def kind_of(path: str) -> tuple[str | None, bool]:
     """(language, is a text file the rules read) for a relative path, from its name alone.
 
-    >>> kind_of("src/train.py"), kind_of("dvc.yaml"), kind_of("data/x.parquet")
-    (('Python', False), (None, True), (None, False))
+    Examples:
+        >>> kind_of("src/train.py"), kind_of("dvc.yaml"), kind_of("data/x.parquet")
+        (('Python', False), (None, True), (None, False))
     """
     name = path.rsplit("/", 1)[-1]
     suffix = posixpath.splitext(name)[1].lower()

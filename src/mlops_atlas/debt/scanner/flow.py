@@ -84,8 +84,9 @@ _MODEL_LOADERS = frozenset(
 def is_ml_name(name: str | None) -> bool:
     """Whether a qualified name belongs to an ML library.
 
-    >>> is_ml_name("sklearn.ensemble.RandomForestClassifier"), is_ml_name("pandas.read_csv")
-    (True, False)
+    Examples:
+        >>> is_ml_name("sklearn.ensemble.RandomForestClassifier"), is_ml_name("pandas.read_csv")
+        (True, False)
     """
     if not name or name.partition(".")[0] not in _ML_HEADS:
         return False

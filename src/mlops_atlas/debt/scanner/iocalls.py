@@ -94,8 +94,9 @@ _IO_METHODS = _WRITE_METHODS | _READ_METHODS | {"to_sql"}
 def normalise(path: str) -> str:
     r"""A path as read and write events are compared: POSIX, normalised, without ``./``.
 
-    >>> normalise("./data/../data/train.csv"), normalise("C:\\runs\\s.csv")
-    ('data/train.csv', 'C:/runs/s.csv')
+    Examples:
+        >>> normalise("./data/../data/train.csv"), normalise("C:\\runs\\s.csv")
+        ('data/train.csv', 'C:/runs/s.csv')
     """
     if path.startswith("table:") or "://" in path:
         return path
@@ -230,10 +231,11 @@ def matches(path: str, targets: frozenset[str] | set[str]) -> bool:
 def same_file(a: str, b: str) -> bool:
     """Whether two normalised paths name the same file: equal, matching wildcards, or same name.
 
-    >>> same_file("data/clean.csv", "../data/clean.csv"), same_file("runs/*/s.csv", "runs/3/s.csv")
-    (True, True)
-    >>> same_file("data/train.csv", "data/test.csv")
-    False
+    Examples:
+        >>> same_file("data/clean.csv", "../data/clean.csv"), same_file("runs/*/s.csv", "runs/3/s.csv")
+        (True, True)
+        >>> same_file("data/train.csv", "data/test.csv")
+        False
     """
     if a == b:
         return True

@@ -55,8 +55,9 @@ _LIMITS_LINE = (
 def definition(rule_id: str) -> str:
     """Where a rule is defined: its anchor on the site's *Debt scanner* page.
 
-    >>> definition("fixed-thresholds")
-    'http://127.0.0.1:8000/examples/debt_scan/#fixed-thresholds'
+    Examples:
+        >>> definition("fixed-thresholds")
+        'http://127.0.0.1:8000/examples/debt_scan/#fixed-thresholds'
     """
     from mlops_atlas.site.paths import DEBT_SCAN_PAGE, page_url, public_url
 
@@ -183,7 +184,7 @@ def scan(
         ScanError: ``root`` does not exist or is not a folder.
         ValueError: A weight names an unknown rule, or is negative, infinite or NaN.
 
-    Example:
+    Examples:
         >>> import pathlib, tempfile
         >>> with tempfile.TemporaryDirectory() as name:
         ...     folder = pathlib.Path(name)

@@ -404,10 +404,11 @@ def path_of(node: ast.AST | None, constants: dict[str, str]) -> str | None:
     Handles literals, module constants, ``Path(...)``, ``a / b``, ``os.path.join``
     and f-strings (each ``{...}`` becomes ``*``).
 
-    >>> path_of(ast.parse('Path(DATA) / "train.csv"', mode="eval").body, {"DATA": "data"})
-    'data/train.csv'
-    >>> path_of(ast.parse('f"runs/{day}/scores.csv"', mode="eval").body, {})
-    'runs/*/scores.csv'
+    Examples:
+        >>> path_of(ast.parse('Path(DATA) / "train.csv"', mode="eval").body, {"DATA": "data"})
+        'data/train.csv'
+        >>> path_of(ast.parse('f"runs/{day}/scores.csv"', mode="eval").body, {})
+        'runs/*/scores.csv'
     """
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value
@@ -439,8 +440,9 @@ def path_of(node: ast.AST | None, constants: dict[str, str]) -> str | None:
 def dotted(node: ast.AST) -> str | None:
     """``a.b.c`` for a chain of attributes on a name, else ``None``.
 
-    >>> dotted(ast.parse("np.random.seed", mode="eval").body)
-    'np.random.seed'
+    Examples:
+        >>> dotted(ast.parse("np.random.seed", mode="eval").body)
+        'np.random.seed'
     """
     parts: list[str] = []
     while isinstance(node, ast.Attribute):
