@@ -53,3 +53,12 @@ def test_bad_knobs_are_rejected_with_one_line() -> None:
         simulate_direct_loop(explore=1.5)
     with pytest.raises(ValueError, match=r"^price_step must be non-negative, got -0\.1$"):
         simulate_hidden_loop(price_step=-0.1)
+
+
+def test_every_name_the_debt_package_exports_resolves() -> None:
+    # mlops_atlas.debt imports its simulations on first use (so `debt scan` needs no numpy):
+    # each name it lists must come from the module its table names.
+    import mlops_atlas.debt as debt
+
+    for name in debt.__all__:
+        assert getattr(debt, name).__name__ == name

@@ -32,7 +32,8 @@ _SUBCOMMAND_MODULES = {
 """Modules adding subcommands, and the commands each adds with ``register(subparsers)``.
 
 Only the module of the command asked for is imported (``validate`` needs pandas, ``debt
-scan`` does not), so that a command starts in the time its own imports take.
+scan`` does not), so that a command starts in the time its own imports take. A command
+missing here still works: an unknown command imports them all.
 """
 
 
@@ -181,9 +182,7 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
         epilog="example:\n  mlops-atlas check --docs docs",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    check.add_argument(
-        "--docs", type=Path, help="docs folder (default: the docs/ beside the bibliography)"
-    )
+    check.add_argument("--docs", type=Path, help="docs folder (default: the project's docs/)")
     check.set_defaults(run=_check)
 
     diagram = commands.add_parser(

@@ -207,28 +207,25 @@ def _page_texts(docs_dir: Path, page: str) -> dict[str, str]:
     return texts
 
 
-_OUTLINES: dict[tuple[Path, str], tuple[object, dict[str, str], dict[str, dict[str, str]]]] = {}
-"""`_page_outline`'s answers, with the files' modification times they were read at."""
+Outline = tuple[dict[str, str], dict[str, dict[str, str]]]
+"""A page's title and its headings' titles by anchor, each by language."""
 
 
-def _page_outline(docs_dir: Path, page: str) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+def _page_outline(docs_dir: Path, page: str, outlines: dict[str, Outline]) -> Outline:
     """A page's title and its headings' titles by anchor, in English and in its twin.
 
-    Read once per version of the files (many entries link the same pages).
+    Read once per glossary load: ``outlines`` keeps the pages read so far (many entries
+    link the same pages).
     """
     from mlops_atlas.site.translations import headings
 
-    english = docs_dir / page
-    twin = english.with_name(f"{english.stem}.es.md")
-    stamp = tuple(f.stat().st_mtime_ns if f.is_file() else None for f in (english, twin))
-    known = _OUTLINES.get((docs_dir, page))
-    if known is not None and known[0] == stamp:
-        return known[1], known[2]
-    texts = _page_texts(docs_dir, page)
-    titles = {language: _title(text) or page for language, text in texts.items()}
-    sections = {language: dict(headings(text)) for language, text in texts.items()}
-    _OUTLINES[(docs_dir, page)] = (stamp, titles, sections)
-    return titles, sections
+    if page not in outlines:
+        texts = _page_texts(docs_dir, page)
+        outlines[page] = (
+            {language: _title(text) or page for language, text in texts.items()},
+            {language: dict(headings(text)) for language, text in texts.items()},
+        )
+    return outlines[page]
 
 
 def _title(markdown: str) -> str:
@@ -239,7 +236,11 @@ def _title(markdown: str) -> str:
 
 
 def _see(
-    raw: dict[str, object], where: str, path: Path, docs_dir: Path | None
+    raw: dict[str, object],
+    where: str,
+    path: Path,
+    docs_dir: Path | None,
+    outlines: dict[str, Outline],
 ) -> tuple[SeeLink, ...]:
     items = raw["see"]
     if isinstance(items, str):
@@ -271,7 +272,7 @@ def _see(
             inside = False
         if not inside or not target.is_file():
             raise _fail(path, here, f"{item!r}: no such page under {docs_dir.name}/")
-        titles, sections = _page_outline(docs_dir, page)
+        titles, sections = _page_outline(docs_dir, page, outlines)
         if anchor and anchor not in sections["en"]:
             known = ", ".join(sections["en"]) or "none"
             raise _fail(path, here, f"{item!r}: {page} has no heading #{anchor} (it has: {known})")
@@ -289,6 +290,7 @@ def _entry(
     path: Path,
     bibliography: Bibliography | None,
     docs_dir: Path | None,
+    outlines: dict[str, Outline],
 ) -> GlossaryEntry:
     where = f"entry {number}"
     if not isinstance(raw, dict):
@@ -310,7 +312,7 @@ def _entry(
         define_es=_text(raw, "define_es", where, path),
         cite=cite,
         locator=locator,
-        see=_see(raw, where, path, docs_dir),
+        see=_see(raw, where, path, docs_dir, outlines),
         note=note,
     )
 
@@ -340,8 +342,9 @@ def load_glossary(
         raise CourseError(f"{path}: cannot read the glossary: {reason}") from None
     if not isinstance(entries, list):
         raise CourseError(f"{path}: the glossary must be a list of entries")
+    outlines: dict[str, Outline] = {}  # the linked pages read so far
     loaded = [
-        _entry(raw, number, path, bibliography, docs_dir)
+        _entry(raw, number, path, bibliography, docs_dir, outlines)
         for number, raw in enumerate(entries, start=1)
     ]
     seen: dict[str, int] = {}

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import ast
-from operator import attrgetter
 
 from mlops_atlas.debt.scanner.facts import ModuleFacts, ProjectFacts, Vocabulary
 from mlops_atlas.debt.scanner.rules.base import Finding, flag_key
 from mlops_atlas.debt.scanner.source import Module
 
 __all__ = ["collect_dead_code", "collect_names", "dead_codepaths"]
-
-_ID, _ATTR, _VALUE = attrgetter("id"), attrgetter("attr"), attrgetter("value")
 
 _NEVER_DEAD = frozenset(
     {"main", "setup", "teardown", "run", "cli", "app", "handler", "lambda_handler"}
@@ -31,20 +28,19 @@ def collect_names(module: Module, vocabulary: Vocabulary) -> None:
     names = by_type.get(ast.Name, [])
     attributes = by_type.get(ast.Attribute, [])
     aliases = [node.name for node in by_type.get(ast.alias, ())]  # type: ignore[attr-defined]
-    used.update(map(_ID, names))
-    used.update(map(_ATTR, attributes))
+    used.update([node.id for node in names])  # type: ignore[attr-defined]
+    used.update([node.attr for node in attributes])  # type: ignore[attr-defined]
     used.update([name.rsplit(".", 1)[-1] for name in aliases])
     used.update(
         [
             value
-            for value in map(_VALUE, by_type.get(ast.Constant, ()))
-            if value.__class__ is str and value.isidentifier()
+            for node in by_type.get(ast.Constant, ())
+            if (value := node.value).__class__ is str and value.isidentifier()  # type: ignore[attr-defined]
         ]
     )
-    load = ast.Load
     vocabulary.bound.update(
         [
-            *(node.id for node in names if node.ctx.__class__ is not load),  # type: ignore[attr-defined]
+            *(node.id for node in names if node.ctx.__class__ is not ast.Load),  # type: ignore[attr-defined]
             *(node.attr for node in attributes if node.ctx.__class__ is ast.Store),  # type: ignore[attr-defined]
             *(node.arg for node in by_type.get(ast.arg, ())),  # type: ignore[attr-defined]
             *(
