@@ -38,7 +38,23 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         _context = prepared(root, docs_dir=Path(config.docs_dir))
     except AtlasError as error:
         raise PluginError(str(error)) from None
+    _cache_api_reference(config, root)
     return config
+
+
+def _cache_api_reference(config: MkDocsConfig, root: Path) -> None:
+    """Take the API reference's blocks from the build cache while the library is unchanged."""
+    from mlops_atlas.site.apicache import api_cache, install_api_cache, sources_key
+    from mlops_atlas.site.prepare import default_cache_dir
+
+    plugin = config.plugins.get("mkdocstrings")
+    if plugin is None:
+        install_api_cache(None)
+        return
+    handler = plugin.config.handlers.get("python") or {}
+    sources = [root / folder for folder in handler.get("paths", ["."])]
+    key = sources_key(sources, Path(config.config_file_path))
+    install_api_cache(api_cache(default_cache_dir(root) / "api-reference", key))
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -96,8 +112,10 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
 @event_priority(-200)  # after the i18n plugin (-100) has merged both languages' index
 def on_post_build(config: MkDocsConfig) -> None:
     """Readings and examples first in search; the API reference indexed by its headings."""
+    from mlops_atlas.site.apicache import report_api_cache
     from mlops_atlas.site.search import tune_search_index
 
+    report_api_cache()
     try:
         tune_search_index(Path(config.site_dir))
     except AtlasError as error:
