@@ -3,7 +3,10 @@ passes on data without it; the CLI's bad inputs give one line and exit 2."""
 
 from __future__ import annotations
 
+import importlib
 import json
+import subprocess
+import sys
 
 import pandas as pd
 import pytest
@@ -254,3 +257,23 @@ def test_assurance_case_finds_each_planted_problem_fixes_it_and_passes(example_r
     assert final.ok
     assert "gauge" not in result["data"].columns
     assert [figure.name for figure in run.figures] == ["assurance_case-verdicts.svg"]
+
+
+def test_every_name_the_assurance_package_exports_resolves() -> None:
+    # mlops_atlas.assurance imports its modules on first use (the site's diagrams need the
+    # desiderata, not pandas): each name it lists must come from the module its table names.
+    import mlops_atlas.assurance as assurance
+
+    assert sorted(assurance._HOMES) == sorted(assurance.__all__)
+    for name in assurance.__all__:
+        value = getattr(assurance, name)
+        module = importlib.import_module(f"mlops_atlas.assurance.{assurance._HOMES[name]}")
+        assert value is getattr(module, name)
+
+
+@pytest.mark.slow  # a new interpreter
+def test_the_site_hooks_do_not_import_pandas() -> None:
+    # every MkDocs build imports the hooks: the desiderata alone, not the checks' pandas
+    code = "import sys, mlops_atlas.site.hooks; print('pandas' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"

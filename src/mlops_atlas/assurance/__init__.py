@@ -14,18 +14,24 @@ program can judge are listed as such, with the reason, instead of a made-up scor
 - `mlops_atlas.assurance.synthetic`: a seeded world to plant problems in.
 """
 
-from mlops_atlas.assurance.data import (
-    AssuranceInputError,
-    Dataset,
-    align_operational,
-    prepare,
-    read_table,
-    reference_model,
-)
-from mlops_atlas.assurance.desiderata import DESIDERATA, STAGES, Desideratum, desideratum
-from mlops_atlas.assurance.report import CHECKS, AssuranceReport, assure
-from mlops_atlas.assurance.results import CheckResult, Status, Thresholds
-from mlops_atlas.assurance.synthetic import MachineWorld, drop_range, thin_slice
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # imported on first use: the diagrams need the desiderata, not pandas
+    from mlops_atlas.assurance.data import (
+        AssuranceInputError,
+        Dataset,
+        align_operational,
+        prepare,
+        read_table,
+        reference_model,
+    )
+    from mlops_atlas.assurance.desiderata import DESIDERATA, STAGES, Desideratum, desideratum
+    from mlops_atlas.assurance.report import CHECKS, AssuranceReport, assure
+    from mlops_atlas.assurance.results import CheckResult, Status, Thresholds
+    from mlops_atlas.assurance.synthetic import MachineWorld, drop_range, thin_slice
 
 __all__ = [
     "CHECKS",
@@ -48,3 +54,34 @@ __all__ = [
     "reference_model",
     "thin_slice",
 ]
+
+_HOMES = {
+    "AssuranceInputError": "data",
+    "Dataset": "data",
+    "align_operational": "data",
+    "prepare": "data",
+    "read_table": "data",
+    "reference_model": "data",
+    "DESIDERATA": "desiderata",
+    "STAGES": "desiderata",
+    "Desideratum": "desiderata",
+    "desideratum": "desiderata",
+    "CHECKS": "report",
+    "AssuranceReport": "report",
+    "assure": "report",
+    "CheckResult": "results",
+    "Status": "results",
+    "Thresholds": "results",
+    "MachineWorld": "synthetic",
+    "drop_range": "synthetic",
+    "thin_slice": "synthetic",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
+    globals()[name] = value
+    return value
