@@ -141,7 +141,8 @@ def main() -> None:
             "test suite",
             [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
             ROOT,
-            ENV,
+            # as dev.py test runs it: pytest keeps its rewritten test modules
+            {k: v for k, v in ENV.items() if k != "PYTHONDONTWRITEBYTECODE"},
         )
 
     cores = os.cpu_count()
