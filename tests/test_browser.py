@@ -44,6 +44,7 @@ PAGES = [
     "es/readings/shankar2022operationalizing/",
     "examples/staged_deployment/",
     "es/examples/environments/",
+    "es/examples/cace/",
 ]
 SCREENSHOTS = os.environ.get("MLOPS_ATLAS_SCREENSHOTS")  # a folder, to look at the pages by eye
 
@@ -105,15 +106,28 @@ TABS = 7
 def page_loads(browser, site_url: str) -> dict[str, dict]:
     """Every page of ``PAGES`` opened as a reader's browser opens it, a few tabs at a time.
 
-    For each page: whether it answered, the images that did not load, the requests that
-    failed and the requests that left the machine, once the network had gone quiet.
+    For each page, once the network had gone quiet: whether it answered, the images
+    that did not load, the requests that failed or left the machine, the console's
+    errors and the answers of 400 or more, and the search dialog's accessible name.
     """
     loads: dict[str, dict] = {}
     for start in range(0, len(PAGES), TABS):
         tabs = []
         for path in PAGES[start : start + TABS]:
             page = browser.new_page(viewport={"width": 1280, "height": 900})
-            found: dict = {"failed": [], "outside": []}
+            found: dict = {"failed": [], "outside": [], "errors": []}
+            page.on(
+                "console",
+                lambda message, found=found: (
+                    message.type == "error" and found["errors"].append(message.text)
+                ),
+            )
+            page.on(
+                "response",
+                lambda response, found=found: (
+                    response.status >= 400 and found["errors"].append(response.url)
+                ),
+            )
             page.on(
                 "requestfailed",
                 lambda request, found=found: found["failed"].append(
@@ -136,6 +150,9 @@ def page_loads(browser, site_url: str) -> dict[str, dict]:
             page.wait_for_load_state("networkidle")
             found["broken"] = page.evaluate(LOAD_EVERY_IMAGE)
             page.wait_for_load_state("networkidle")
+            found["search_name"] = page.evaluate(
+                "() => document.querySelector('.md-search').getAttribute('aria-label')"
+            )
             if SCREENSHOTS:
                 Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
                 name = path.strip("/").replace("/", "-") or "home"
@@ -330,24 +347,30 @@ def _pages_with_diagrams(built_site: Path) -> list[str]:
     return [path.lstrip("/") for path in pages]
 
 
-def _measure_diagrams(browser, site_url: str, pages: list[str], viewport: dict) -> dict:
-    """``{page: measurements}`` of every diagram on every page, at a viewport size."""
-    page = browser.new_page(viewport=viewport)
-    measured = {}
-    for path in pages:
+@pytest.fixture(scope="module")
+def diagrams_measured(browser, built_site: Path, site_url: str) -> dict[str, dict]:
+    """``{"desktop" | "phone": {page: measurements}}`` of every diagram on every page.
+
+    Each page is loaded once at the desktop width, measured, narrowed to the phone's
+    width (the layout follows the CSS alone) and measured again.
+    """
+    page = browser.new_page(viewport=DESKTOP)
+    measured: dict[str, dict] = {"desktop": {}, "phone": {}}
+    for path in _pages_with_diagrams(built_site):
+        page.set_viewport_size(DESKTOP)
         page.goto(site_url + path, wait_until="domcontentloaded")
-        measured[path] = page.evaluate(MEASURE_DIAGRAMS)
+        measured["desktop"][path] = page.evaluate(MEASURE_DIAGRAMS)
+        page.set_viewport_size(PHONE)
+        measured["phone"][path] = page.evaluate(MEASURE_DIAGRAMS)
     page.close()
     return measured
 
 
-def test_diagram_text_is_at_least_11px_at_the_desktop_column_width(
-    browser, built_site: Path, site_url: str
-) -> None:
+def test_diagram_text_is_at_least_11px_at_the_desktop_column_width(diagrams_measured) -> None:
     """At 1280 px wide, every diagram fits its column and its smallest text is ≥ 11 px."""
     from mlops_atlas.diagrams.legibility import MIN_TEXT_PX
 
-    measured = _measure_diagrams(browser, site_url, _pages_with_diagrams(built_site), DESKTOP)
+    measured = diagrams_measured["desktop"]
     too_small: dict[str, str] = {}
     for path, found in measured.items():
         for d in found["diagrams"]:
@@ -363,9 +386,7 @@ def test_diagram_text_is_at_least_11px_at_the_desktop_column_width(
     assert too_small == {}
 
 
-def test_diagrams_on_a_phone_keep_11px_text_and_scroll_in_their_frame(
-    browser, built_site: Path, site_url: str
-) -> None:
+def test_diagrams_on_a_phone_keep_11px_text_and_scroll_in_their_frame(diagrams_measured) -> None:
     """At 390 px wide, a diagram is never shrunk below 11 px text: its frame scrolls instead.
 
     The page itself does not scroll sideways; only the frame of a picture wider than the
@@ -373,7 +394,7 @@ def test_diagrams_on_a_phone_keep_11px_text_and_scroll_in_their_frame(
     """
     from mlops_atlas.diagrams.legibility import MIN_TEXT_PX
 
-    measured = _measure_diagrams(browser, site_url, _pages_with_diagrams(built_site), PHONE)
+    measured = diagrams_measured["phone"]
     wrong = []
     for path, found in measured.items():
         if found["pageWidth"] > PHONE["width"]:
@@ -442,19 +463,8 @@ def test_a_debt_map_box_in_the_full_size_view_opens_its_page_on_the_site(
     assert heading.startswith("CACE")
 
 
-@pytest.mark.parametrize(
-    "path", ["", "readings/sculley2015hidden/", "examples/cace/", "es/examples/cace/"]
-)
-def test_a_page_loads_without_console_errors_or_failed_requests(
-    browser, site_url: str, path: str
-) -> None:
+@pytest.mark.parametrize("path", PAGES)
+def test_a_page_loads_without_console_errors_or_failed_requests(page_loads, path: str) -> None:
     """What Lighthouse's best-practices audit reads: nothing the page asks for is missing."""
-    page = browser.new_page()
-    errors: list[str] = []
-    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
-    page.on("response", lambda response: response.status >= 400 and errors.append(response.url))
-    page.goto(site_url + path, wait_until="networkidle")
-    name = page.evaluate("() => document.querySelector('.md-search').getAttribute('aria-label')")
-    page.close()
-    assert errors == []
-    assert name  # the search dialog has an accessible name
+    assert page_loads[path]["errors"] == []
+    assert page_loads[path]["search_name"]  # the search dialog has an accessible name
