@@ -135,6 +135,20 @@ def test_a_docstring_or_comment_edit_runs_no_example_again(tmp_path: Path) -> No
     assert _code_fingerprint(module, 3) != before
 
 
+def test_an_edited_import_is_read_again(tmp_path: Path) -> None:
+    # the imports of each file are memoised for the examples that share it, by its stat
+    import os
+
+    from mlops_atlas.runner import _imports
+
+    module = tmp_path / "m.py"
+    module.write_text("from mlops_atlas import outputs\n")
+    assert _imports(module) == {"mlops_atlas", "mlops_atlas.outputs"}
+    module.write_text("import mlops_atlas.runner\n")
+    os.utime(module, ns=(1, 1))  # even with an old modification time: the size differs
+    assert _imports(module) == {"mlops_atlas.runner"}
+
+
 def test_every_cache_folder_starts_its_runs_from_one_shared_mlflow_store(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -235,12 +235,25 @@ def _module_files(name: str) -> list[Path]:
 _MODULE_NAME = re.compile(r"^mlops_atlas(?:\.\w+)+$")
 
 
-def _imports(source: Path) -> set[str]:
+def _imports(source: Path) -> frozenset[str]:
     """The ``mlops_atlas`` modules a file imports (a ``from`` import may name a module)."""
     try:
+        stat = source.stat()
+    except OSError:
+        return frozenset()
+    return _imports_of(source, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=2048)
+def _imports_of(source: Path, mtime_ns: int, size: int) -> frozenset[str]:
+    """`_imports`, memoised: the examples share most of the library's modules.
+
+    ``mtime_ns`` and ``size`` key the memo, so an edited file is read again.
+    """
+    try:
         tree = ast.parse(source.read_text(encoding="utf-8"))
-    except (SyntaxError, UnicodeDecodeError):
-        return set()
+    except (OSError, SyntaxError, UnicodeDecodeError):
+        return frozenset()
     found: set[str] = set()
     top = source == _LIBRARY / "__init__.py"  # its names load lazily, when an example asks
     for node in ast.walk(tree):
@@ -252,7 +265,7 @@ def _imports(source: Path) -> set[str]:
                 found.update(f"{node.module}.{alias.name}" for alias in node.names)
         elif isinstance(node, ast.Constant) and not top and _MODULE_NAME.match(str(node.value)):
             found.add(str(node.value))  # named in a string (importlib, kfp components, runpy)
-    return found
+    return frozenset(found)
 
 
 def library_modules(script: Path) -> list[Path]:
