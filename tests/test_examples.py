@@ -135,6 +135,32 @@ def test_a_docstring_or_comment_edit_runs_no_example_again(tmp_path: Path) -> No
     assert _code_fingerprint(module, 3) != before
 
 
+def test_the_cache_keeps_the_three_most_recently_used_runs_of_an_example(
+    tmp_path: Path,
+) -> None:
+    import os
+
+    from mlops_atlas.runner import KEEP_RUNS, run_example
+
+    examples, cache = tmp_path / "examples", tmp_path / "cache"
+    examples.mkdir()
+    (examples / "tiny_other.py").write_text("print('other')\n")
+    other = run_example("tiny_other", cache, folder=examples)  # a name that starts the same
+
+    def run(version: int) -> Path:
+        (examples / "tiny.py").write_text(f"print({version})\n")
+        return run_example("tiny", cache, folder=examples).folder
+
+    first, second, third = run(1), run(2), run(3)
+    os.utime(first, ns=(1, 1))  # the oldest by far...
+    assert run(1) == first  # ...until it is used again
+    fourth = run(4)  # one run too many: the least recently used goes
+    assert KEEP_RUNS == 3
+    kept = sorted(p for p in cache.iterdir() if p.is_dir())
+    assert kept == sorted([other.folder, first, third, fourth])
+    assert not second.exists()
+
+
 def test_an_edited_import_is_read_again(tmp_path: Path) -> None:
     # the imports of each file are memoised for the examples that share it, by its stat
     import os

@@ -62,6 +62,10 @@ STORE_TEMPLATES_ENV = "MLOPS_ATLAS_STORE_TEMPLATES"
 (default: ``mlflow-templates`` in the project's cache, ``$MLOPS_ATLAS_CACHE`` or
 ``.cache/mlops-atlas``)."""
 
+KEEP_RUNS = 3
+"""Runs kept per example, the most recently used: older contents' runs are removed,
+so that the cache does not grow with every edit of an example or the library."""
+
 STORE_FILE = "mlflow.db"
 """The MLflow store a run logged to, kept in its folder (its artifacts in ``mlflow-artifacts/``)."""
 
@@ -332,6 +336,10 @@ def run_example(
                     progress(f"example {name}")
                 limit = timeout or float(os.environ.get(TIMEOUT_ENV) or DEFAULT_TIMEOUT)
                 _execute(name, script, target, limit)
+                _prune_runs(cache_dir, name)
+    else:
+        with contextlib.suppress(OSError):
+            os.utime(target)  # used now: the last to be removed
     record = json.loads(manifest.read_text(encoding="utf-8"))
     return ExampleRun(
         name=name,
@@ -345,6 +353,18 @@ def run_example(
         folder=target,
         seconds=float(record.get("seconds", 0.0)),
     )
+
+
+def _prune_runs(cache_dir: Path, name: str, keep: int = KEEP_RUNS) -> None:
+    """Remove the runs of ``name`` beyond the ``keep`` most recently used (by folder time)."""
+    own = re.compile(rf"{re.escape(name)}-[0-9a-f]{{16}}")
+    runs = sorted(
+        (p for p in cache_dir.iterdir() if p.is_dir() and own.fullmatch(p.name)),
+        key=lambda p: p.stat().st_mtime_ns,
+        reverse=True,
+    )
+    for old in runs[keep:]:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 @contextlib.contextmanager
