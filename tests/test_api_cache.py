@@ -125,3 +125,26 @@ def test_only_the_latest_versions_of_the_library_are_kept(tmp_path: Path) -> Non
     for version in "abcde":
         api_cache(tmp_path, version * 64, keep=3)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["c" * 24, "d" * 24, "e" * 24]
+
+
+def test_the_key_follows_every_source_file_and_no_environment(tmp_path: Path) -> None:
+    from mlops_atlas.site.apicache import sources_key
+
+    config = tmp_path / "mkdocs.yml"
+    config.write_text("site_name: t\n")
+    for relative in (
+        "pkg/site/pages.py",
+        "pkg/venv/m.py",
+        ".venv/lib/x.py",
+        "lib/site-packages/y.py",
+    ):
+        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / relative).write_text("x = 1\n")
+    before = sources_key([tmp_path], config)
+    for ignored in (".venv/lib/x.py", "lib/site-packages/y.py"):  # mkdocstrings' default paths: "."
+        (tmp_path / ignored).write_text("x = 2\n")
+        assert sources_key([tmp_path], config) == before
+    for relative in ("pkg/site/pages.py", "pkg/venv/m.py"):  # a package may be called anything
+        (tmp_path / relative).write_text("x = 3\n")
+        assert sources_key([tmp_path], config) != before
+        before = sources_key([tmp_path], config)

@@ -28,6 +28,7 @@ import hashlib
 import importlib.metadata
 import json
 import logging
+import os
 import shutil
 from collections.abc import Iterable
 from contextlib import suppress
@@ -52,6 +53,11 @@ _PACKAGES = (
     "pymdown-extensions",
     "pygments",
 )
+
+
+_NOT_SOURCES = frozenset({"__pycache__", "site-packages", "node_modules"})
+"""Folders never read as sources (with hidden ones, such as ``.venv``): a handler whose
+``paths`` is the project folder, mkdocstrings' default, would hash a whole environment."""
 
 
 def _version(package: str) -> str:
@@ -92,12 +98,19 @@ def sources_key(source_dirs: Iterable[Path], config_file: Path) -> str:
         digest.update(f"{package}={_version(package)}\n".encode())
     digest.update(Path(config_file).read_bytes())
     for folder in source_dirs:
-        for path in sorted(Path(folder).rglob("*.py")):
-            if "__pycache__" in path.parts:
-                continue
+        for path in _python_files(Path(folder)):
             digest.update(f"\n{path.relative_to(folder).as_posix()}\n".encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def _python_files(folder: Path) -> list[Path]:
+    """The ``.py`` files under ``folder``, in a stable order, skipping `_NOT_SOURCES`."""
+    found = []
+    for here, dirs, names in os.walk(folder):
+        dirs[:] = [d for d in dirs if d not in _NOT_SOURCES and not d.startswith(".")]
+        found += [Path(here) / name for name in names if name.endswith(".py")]
+    return sorted(found)
 
 
 @dataclass
