@@ -244,8 +244,11 @@ def lint(env: dict[str, str]) -> None:
 
 
 def build_site(engine: str, env: dict[str, str]) -> None:
-    """A strict build with MkDocs or ProperDocs (ProperDocs into site-properdocs/)."""
-    target = "site" if engine == "mkdocs" else "site-properdocs"
+    """A strict build with MkDocs or ProperDocs (ProperDocs into build/properdocs/).
+
+    Both are build output, which tools skip (the debt scanner, ``.gitignore``).
+    """
+    target = "site" if engine == "mkdocs" else "build/properdocs"
     run(BIN / engine, "build", "--strict", "--site-dir", target, env=env)
 
 

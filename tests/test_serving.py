@@ -10,6 +10,7 @@ import copy
 import json
 import shutil
 import sqlite3
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -215,6 +216,11 @@ def test_a_changed_model_is_alive_but_never_ready_and_ctrl_c_stops_it(exported) 
         with server:
             seen["livez"] = request(server.port, "GET", "/livez").status
             not_ready = request(server.port, "GET", "/readyz")
+            deadline = time.monotonic() + 60  # alive at once; the check of the model follows
+            while not_ready.body.get("reason") == "loading the model":
+                assert time.monotonic() < deadline, "the model was still loading after 60 s"
+                time.sleep(0.05)
+                not_ready = request(server.port, "GET", "/readyz")
             seen["readyz"] = not_ready.status
             seen["reason_names_the_model"] = "is not the expected one" in not_ready.body["reason"]
             seen["predict"] = request(server.port, "POST", "/predict", b"{}").status
