@@ -16,8 +16,9 @@ program can judge are listed as such, with the reason, instead of a made-up scor
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from mlops_atlas.lazy import lazy_exports
 
 if TYPE_CHECKING:  # imported on first use: the diagrams need the desiderata, not pandas
     from mlops_atlas.assurance.data import (
@@ -78,10 +79,4 @@ _HOMES = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports(__name__, _HOMES)
