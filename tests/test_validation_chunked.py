@@ -315,6 +315,79 @@ def test_objects_that_are_not_text_are_refused_in_any_chunk(cells, named, monkey
         compute_statistics(frame)
 
 
+def test_columns_on_threads_give_what_one_thread_gives(monkeypatch) -> None:
+    from mlops_atlas.validation import mergeable
+
+    frame = pd.concat([make_frame(30_000, seed=4), tricky_text(30_000, seed=4)], axis=1)
+    frame["flag"] = frame["age"] > 50
+    frame["nullable"] = frame["age"].astype("Int64").mask(frame["age"] < 20)
+    assert len(frame) * frame.shape[1] >= mergeable.PARALLEL_CELLS  # the threaded path
+    one = partial_statistics(frame, threads=1).finish()
+    threaded = partial_statistics(frame, threads=2).finish()
+    assert list(threaded.features) == list(frame.columns)
+    assert threaded == one
+    assert threaded["text"].value_counts == one["text"].value_counts
+
+
+def test_of_two_bad_columns_on_threads_the_first_is_named(monkeypatch) -> None:
+    from mlops_atlas.validation import mergeable
+
+    monkeypatch.setattr(mergeable, "PARALLEL_CELLS", 0)
+    frame = pd.DataFrame(
+        {
+            "fine": ["a"] * 4,
+            "first": pd.Series(["a", 1, "b", "c"], dtype=object),
+            "when": pd.to_datetime(["2026-01-01"] * 4),
+            "second": pd.Series(["a", b"x", "b", "c"], dtype=object),
+        }
+    )
+    for _ in range(5):  # whichever thread finishes first
+        with pytest.raises(StatisticsError, match="column 'first' mixes value types"):
+            partial_statistics(frame, threads=4)
+    with pytest.raises(StatisticsError, match="column 'when' has unsupported type"):
+        partial_statistics(frame.drop(columns="first"), threads=4)
+
+
+def test_text_factorized_without_pandas_string_table_is_the_same(monkeypatch) -> None:
+    """The direct hash table is a shortcut; pandas' public factorize gives the same."""
+    from mlops_atlas.validation import mergeable
+
+    objects = tricky_text(5_000, seed=2)
+    direct = compute_statistics(objects)
+    monkeypatch.setattr(mergeable, "_StringHashTable", None)
+    assert_same_statistics(compute_statistics(objects), direct)
+    with pytest.raises(StatisticsError, match=r"column 'c' mixes value types \(int, str\)"):
+        compute_statistics(pd.DataFrame({"c": pd.Series(["a", 1, None], dtype=object)}))
+
+
+@pytest.mark.parametrize("threads", [1, 2, 3])
+def test_chunks_on_threads_fail_as_one_thread_would(threads) -> None:
+    """Chunks are summarised ahead of the reader; errors still come in chunk order."""
+    from mlops_atlas.validation import compute_statistics_chunked
+
+    good = pd.DataFrame({"c": ["a", "b"], "x": [1, 2]})
+    bad = pd.DataFrame({"c": pd.Series(["a", 1], dtype=object), "x": [1, 2]})
+    closed = []
+
+    def chunks(*parts, then=None):
+        try:
+            yield from parts
+            if then is not None:
+                raise then
+        finally:
+            closed.append(True)
+
+    frame = pd.concat([good] * 5, ignore_index=True)
+    assert compute_statistics_chunked(chunks(*[good] * 5), threads) == compute_statistics(frame)
+    with pytest.raises(StatisticsError, match="column 'c' mixes value types"):
+        compute_statistics_chunked(chunks(good, bad, good, then=OSError("disk")), threads)
+    with pytest.raises(OSError, match="disk"):
+        compute_statistics_chunked(chunks(good, good, then=OSError("disk")), threads)
+    with pytest.raises(StatisticsError, match="column 'c' mixes value types"):
+        compute_statistics_chunked(chunks(good, bad, *[good] * 20), threads)
+    assert len(closed) == 4  # the reader is closed when the summary stops early too
+
+
 def test_chunks_with_different_columns_are_refused() -> None:
     from mlops_atlas.validation import compute_statistics_chunked
 

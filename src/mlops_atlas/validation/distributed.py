@@ -41,7 +41,8 @@ __all__ = ["dask_partial_statistics", "dask_statistics"]
 
 
 def _partition_summary(frame: pd.DataFrame) -> pd.Series:
-    return pd.Series([partial_statistics(frame)], dtype=object)
+    # One thread per partition: Dask already runs a partition on each of its threads.
+    return pd.Series([partial_statistics(frame, threads=1)], dtype=object)
 
 
 def _merge_all(*summaries: pd.Series | PartialStatistics) -> PartialStatistics:

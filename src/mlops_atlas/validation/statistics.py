@@ -19,7 +19,9 @@ quantiles.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -134,14 +136,21 @@ def compute_statistics(frame: pd.DataFrame) -> DatasetStatistics:
     return partial_statistics(frame).finish()
 
 
-def compute_statistics_chunked(chunks: Iterable[pd.DataFrame]) -> DatasetStatistics:
+def compute_statistics_chunked(
+    chunks: Iterable[pd.DataFrame], threads: int | None = None
+) -> DatasetStatistics:
     """Summarise a table given as consecutive chunks (DataFrames with the same columns).
 
-    Only one chunk and the running summary are in memory at a time (see
+    While one thread reads the next chunk (parsing a CSV, decoding Parquet), up to
+    ``threads`` others (by default one per core) summarise the chunks already read;
+    the summaries are merged in chunk order, so the result, and the first error
+    raised, are those of one thread going through the chunks in turn. At most
+    ``threads + 1`` chunks and the running summary are in memory at a time (see
     `mlops_atlas.validation.mergeable` for what the summary keeps).
 
     Args:
         chunks: The table's rows, chunk by chunk.
+        threads: Chunks summarised at a time; ``1`` reads and summarises in turn.
 
     Returns:
         The statistics of all the rows, as `compute_statistics` of the whole table.
@@ -156,12 +165,50 @@ def compute_statistics_chunked(chunks: Iterable[pd.DataFrame]) -> DatasetStatist
         >>> compute_statistics_chunked([frame[:4], frame[4:]]) == compute_statistics(frame)
         True
     """
-    from mlops_atlas.validation.mergeable import partial_statistics
+    from mlops_atlas.validation.mergeable import (
+        PartialStatistics,
+        available_cores,
+        partial_statistics,
+    )
 
-    total = None
-    for chunk in chunks:
-        partial = partial_statistics(chunk)
+    total: PartialStatistics | None = None
+
+    def add(partial: PartialStatistics) -> None:
+        nonlocal total
         total = partial if total is None else total.merge(partial)
+
+    workers = threads or available_cores()
+    if workers < 2:
+        for chunk in chunks:
+            add(partial_statistics(chunk, threads=1))
+    else:
+        iterator = iter(chunks)
+        with ThreadPoolExecutor(workers, thread_name_prefix="chunks") as pool:
+            pending: deque[Future[PartialStatistics]] = deque()
+            try:
+                while True:
+                    try:
+                        chunk = next(iterator)
+                    except StopIteration:
+                        break
+                    except Exception:  # reading failed: an earlier chunk's error comes first
+                        while pending:
+                            add(pending.popleft().result())
+                        raise
+                    pending.append(pool.submit(partial_statistics, chunk, 1))
+                    del chunk  # the pending task holds it until it has run
+                    while len(pending) > workers:
+                        add(pending.popleft().result())
+                while pending:
+                    add(pending.popleft().result())
+            except BaseException:  # an error or Ctrl-C: the chunks not started are dropped
+                for future in pending:
+                    future.cancel()
+                raise
+            finally:
+                close = getattr(iterator, "close", None)
+                if close is not None:  # a generator reading a file: close the file now
+                    close()
     if total is None:
         raise StatisticsError("no data: the table has no chunk, not even a header")
     return total.finish()
