@@ -46,7 +46,7 @@ def timed(label: str, command: list[str], cwd: Path, env: dict[str, str]) -> flo
 
 def copy_project(folder: Path) -> Path:
     project = folder / "project"
-    for name in ("docs", "examples", "bibliography", "src"):
+    for name in ("docs", "examples", "bibliography", "src", "overrides"):
         shutil.copytree(
             ROOT / name,
             project / name,

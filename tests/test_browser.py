@@ -108,14 +108,15 @@ def page_loads(browser, site_url: str) -> dict[str, dict]:
 
     For each page, once the network had gone quiet: whether it answered, the images
     that did not load, the requests that failed or left the machine, the console's
-    errors and the answers of 400 or more, and the search dialog's accessible name.
+    errors and the answers of 400 or more, the search dialog's accessible name and
+    whether the search index was fetched.
     """
     loads: dict[str, dict] = {}
     for start in range(0, len(PAGES), TABS):
         tabs = []
         for path in PAGES[start : start + TABS]:
             page = browser.new_page(viewport={"width": 1280, "height": 900})
-            found: dict = {"failed": [], "outside": [], "errors": []}
+            found: dict = {"failed": [], "outside": [], "errors": [], "index_fetched": False}
             page.on(
                 "console",
                 lambda message, found=found: (
@@ -132,6 +133,13 @@ def page_loads(browser, site_url: str) -> dict[str, dict]:
                 "requestfailed",
                 lambda request, found=found: found["failed"].append(
                     f"{request.url} {request.failure}"
+                ),
+            )
+            page.on(
+                "requestfinished",
+                lambda request, found=found: (
+                    request.url.endswith("/search/search_index.json")
+                    and found.__setitem__("index_fetched", True)
                 ),
             )
             page.on(
@@ -468,3 +476,32 @@ def test_a_page_loads_without_console_errors_or_failed_requests(page_loads, path
     """What Lighthouse's best-practices audit reads: nothing the page asks for is missing."""
     assert page_loads[path]["errors"] == []
     assert page_loads[path]["search_name"]  # the search dialog has an accessible name
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_a_page_opens_without_fetching_the_search_index(page_loads, path: str) -> None:
+    """Over 1 MB that most readers never use: it waits until they reach for the search."""
+    assert page_loads[path]["index_fetched"] is False
+
+
+def test_the_search_index_comes_when_the_reader_reaches_for_the_search(
+    browser, site_url: str
+) -> None:
+    page = browser.new_page()
+    fetched: list[str] = []
+    page.on(
+        "requestfinished",
+        lambda request: request.url.endswith("search_index.json") and fetched.append(request.url),
+    )
+    page.goto(site_url, wait_until="networkidle")
+    assert fetched == []
+    page.keyboard.press("/")  # Material's shortcut: the box gets the focus
+    box = page.locator("input.md-search__input")
+    box.press_sequentially("technical debt", delay=20)
+    page.locator(".md-search-result__item > a").first.wait_for(state="attached", timeout=15_000)
+    assert fetched == [site_url + "search/search_index.json"]
+    # a search result opens its page with ?h=: the page fetches the index to highlight
+    page.goto(site_url + "readings/sculley2015hidden/?h=entanglement", wait_until="networkidle")
+    page.locator("article mark").first.wait_for(state="attached", timeout=15_000)
+    assert page.locator("article mark").first.inner_text().lower() == "entanglement"
+    page.close()

@@ -559,6 +559,9 @@ def make_project(folder: Path, bib: str) -> Path:
     """A throwaway MkDocs project: the project's hook, theme and Markdown set-up; no examples."""
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     theme = re.search(r"^theme:\n(?:[ \t].*\n|\n)*", config, re.M).group(0)
+    theme = re.sub(
+        r"(custom_dir: *)(\S+)", lambda m: f"{m[1]}{ROOT / m[2]}", theme
+    )  # our templates
     extensions = re.search(r"^markdown_extensions:\n(?:[ \t].*\n|\n)*", config, re.M).group(0)
     hook = ROOT / "src" / "mlops_atlas" / "site" / "hooks.py"
     (folder / "mkdocs.yml").write_text(

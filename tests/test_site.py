@@ -311,6 +311,40 @@ def test_docstring_examples_show_as_code_not_as_quotes(built_site: Path) -> None
     assert quoted == []
 
 
+def test_every_page_holds_the_search_index_back_before_materials_bundle(built_site: Path) -> None:
+    """atlas-search.js must run first: the bundle asks for the index as it starts."""
+    script = re.compile(
+        r'<script (?:defer )?src="([^"]*(?:atlas-search|bundle\.[0-9a-f]+\.min)\.js)"'
+    )
+    wrong = {}
+    for page in built_site.rglob("*.html"):
+        if "md-search" not in (text := page.read_text("utf-8")):
+            continue  # not a Material page (a redirect)
+        found = script.findall(text)
+        names = [src.rsplit("/", 1)[-1].split(".")[0] for src in found]
+        base = built_site if found and found[0].startswith("/") else page.parent  # 404.html
+        target = (base / found[0].lstrip("/")).resolve() if found else None
+        if names != ["atlas-search", "bundle"] or not (target and target.is_file()):
+            wrong[page.relative_to(built_site).as_posix()] = found
+        elif not re.search(r'<script defer src="[^"]*bundle\.', text):  # deferred: no wait to paint
+            wrong[page.relative_to(built_site).as_posix()] = "bundle not deferred"
+    assert wrong == {}
+
+
+def test_pages_carry_no_indentation_but_code_keeps_its_own(built_site: Path) -> None:
+    kept = re.compile(r"<(pre|textarea|script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+    indented = {
+        page.relative_to(built_site).as_posix()
+        for page in built_site.rglob("*.html")
+        if re.search(r"\n[ \t]|\n\n", kept.sub("<kept/>", page.read_text("utf-8")))
+    }
+    assert indented == set()
+    example = (built_site / "examples" / "cace" / "index.html").read_text("utf-8")
+    code = "".join(re.findall(r"<pre\b.*?</pre>", example, re.DOTALL))
+    assert re.search(r"\n {4}\S", code)  # the example's Python, indented as written
+    assert re.search(r"\n {8}\S", code)
+
+
 def test_no_page_asks_the_browser_for_a_sitemap_that_is_not_there(built_site: Path) -> None:
     """Per-page hreflang links made Material fetch PAGE/sitemap.xml: a 404 on every page."""
     pages = sorted(built_site.rglob("index.html"))

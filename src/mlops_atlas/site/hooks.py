@@ -103,10 +103,17 @@ its engine is given only them, instead of parsing megabytes of text it would dro
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
-    """No per-page language alternates in the head (`mlops_atlas.site.pages.drop_language_alternates`)."""
-    from mlops_atlas.site.pages import drop_language_alternates
+    """No per-page language alternates in the head, no indentation (`mlops_atlas.site.pages`)."""
+    from mlops_atlas.site.pages import compact_whitespace, drop_language_alternates
 
-    return drop_language_alternates(output)
+    return compact_whitespace(drop_language_alternates(output))
+
+
+def on_post_template(output_content: str, template_name: str, config: MkDocsConfig) -> str:
+    """The theme's own pages (404.html) compacted as the others (not sitemap.xml)."""
+    from mlops_atlas.site.pages import compact_whitespace
+
+    return compact_whitespace(output_content) if template_name.endswith(".html") else output_content
 
 
 @event_priority(-200)  # after the i18n plugin (-100) has merged both languages' index
