@@ -7,6 +7,7 @@ same bytes. (A changed source changes the key: `sources_key`'s own examples.)
 
 from __future__ import annotations
 
+import json
 import shutil
 import textwrap
 import zlib
@@ -95,9 +96,14 @@ def build(project: Path, site: str) -> tuple[dict[str, bytes], str]:
 def test_a_cached_block_gives_the_same_site_byte_for_byte(project: Path) -> None:
     rendered, log = build(project, "first")
     assert "API reference: 0 of 1 blocks from the cache, 1 rendered" in log
+    assert "Search index: 0 of 2 pages from the cache" in log
+    assert "Markdown: 0 of 1 pages from the cache" in log  # the guide (index.md has :::)
     cached, log = build(project, "second")
+    assert "Markdown: 1 of 1 pages from the cache" in log
     assert "API reference: 1 of 1 blocks from the cache, 0 rendered" in log
-    assert cached == rendered
+    assert "Search index: 2 of 2 pages from the cache" in log
+    assert cached == rendered  # the search index and compiled templates included
+    assert list((project / ".cache" / "jinja").iterdir())  # the templates, compiled once
     guide = cached["guide/index.html"].decode()
     assert 'href="../#tinylib.scale"' in guide  # autorefs still knows the block's anchors
     assert 'href="../#tinylib.Meter.add"' in guide
@@ -148,3 +154,57 @@ def test_the_key_follows_every_source_file_and_no_environment(tmp_path: Path) ->
         (tmp_path / relative).write_text("x = 3\n")
         assert sources_key([tmp_path], config) != before
         before = sources_key([tmp_path], config)
+
+
+def test_an_edited_page_is_indexed_again_and_only_it(project: Path) -> None:
+    import json
+
+    build(project, "first")
+    guide = project / "docs" / "guide.md"
+    guide.write_text(guide.read_text(encoding="utf-8") + "\nA new word: zanahoria.\n")
+    files, log = build(project, "second")
+    assert "Search index: 1 of 2 pages from the cache" in log
+    index = json.loads(files["search/search_index.json"])
+    assert any("zanahoria" in entry["text"] for entry in index["docs"])
+    for damaged in (project / ".cache" / "search-entries").iterdir():
+        damaged.write_text("{not json", encoding="utf-8")
+    again, log = build(project, "third")
+    assert "Search index: 0 of 2 pages from the cache" in log
+    assert again["search/search_index.json"] == files["search/search_index.json"]
+
+
+def test_a_page_is_converted_again_when_a_file_it_includes_changes(project: Path) -> None:
+    config = project / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            "pymdownx.superfences]",
+            "pymdownx.superfences, {pymdownx.snippets: {base_path: ['.'], check_paths: true}}]",
+        ),
+        encoding="utf-8",
+    )
+    (project / "data.txt").write_text("first words\n", encoding="utf-8")
+    guide = project / "docs" / "guide.md"
+    guide.write_text('# Guide\n\n```text\n--8<-- "data.txt"\n```\n', encoding="utf-8")
+    first, log = build(project, "first")
+    assert "Markdown: 0 of 1 pages from the cache" in log
+    assert "first words" in first["guide/index.html"].decode()
+    (project / "data.txt").write_text("second words\n", encoding="utf-8")
+    second, log = build(project, "second")
+    assert "Markdown: 0 of 1 pages from the cache" in log  # the include changed: converted
+    assert "second words" in second["guide/index.html"].decode()
+    _, log = build(project, "third")
+    assert "Markdown: 1 of 1 pages from the cache" in log
+
+
+def test_a_conversion_that_warned_is_not_kept_so_strict_builds_keep_failing(
+    project: Path,
+) -> None:
+    guide = project / "docs" / "guide.md"
+    guide.write_text("# Guide\n\nSee [the missing page](missing.md).\n", encoding="utf-8")
+    (project / "docs" / "other.md").write_text("# Other\n\nNo warning here.\n")
+    for site in ("first", "second"):
+        result = build_site(project / "mkdocs.yml", project / site, project / ".cache")
+        assert result.returncode != 0
+        assert "missing.md" in result.stderr  # the warning, every time
+    kept = [json.loads(p.read_text()) for p in (project / ".cache" / "pages").glob("*.json")]
+    assert ["No warning here" in record["content"] for record in kept] == [True]

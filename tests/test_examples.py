@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import json
 import shutil
 import threading
 import time
@@ -213,3 +214,34 @@ def test_the_store_templates_live_in_the_project_cache_by_default(monkeypatch) -
     monkeypatch.delenv(runner.STORE_TEMPLATES_ENV, raising=False)
     expected = default_cache_dir(EXAMPLES_DIR.parent) / "mlflow-templates"
     assert runner.store_templates_dir() == expected
+
+
+def test_file_facts_are_kept_between_processes_and_follow_the_file(tmp_path: Path) -> None:
+    """A build finds the library's code digests and imports without parsing it again."""
+    module = tmp_path / "m.py"
+    module.write_text("import json\n", encoding="utf-8")
+    store = tmp_path / "facts.json"
+    computed: list[str] = []
+
+    def compute(value: str):
+        return lambda: computed.append(value) or value
+
+    first = runner._FileFacts()
+    first.use(store)
+    assert first.get(module, "code", compute("a")) == "a"
+    first.save()
+    second = runner._FileFacts()  # another process: reads the file
+    second.use(store)
+    assert second.get(module, "code", compute("b")) == "a"
+    assert computed == ["a"]
+    module.write_text("import json, os\n", encoding="utf-8")  # edited: size and time differ
+    assert second.get(module, "code", compute("c")) == "c"
+    assert second.get(module, "imports", compute(["x"])) == ["x"]
+    second.save()
+    status = module.stat()
+    wrong_type = json.dumps({str(module): [status.st_mtime_ns, status.st_size, {"code": 3}]})
+    for damaged in ("{not json", "[1]", wrong_type):
+        store.write_text(damaged, encoding="utf-8")
+        third = runner._FileFacts()
+        third.use(store)
+        assert third.get(module, "code", compute("d")) == "d"  # a wrong type is computed again

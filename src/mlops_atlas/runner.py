@@ -21,6 +21,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -29,7 +30,7 @@ from typing import Any
 
 from mlops_atlas.cells import NAMESPACE_FILE
 from mlops_atlas.errors import AtlasError
-from mlops_atlas.outputs import OUTPUT_ENV
+from mlops_atlas.outputs import OUTPUT_ENV, write_atomically
 
 __all__ = [
     "EXAMPLES_DIR",
@@ -162,7 +163,7 @@ def _content_hash(script: Path) -> str:
             digest.update(data.read_bytes())
     for source in library_modules(script):
         digest.update(source.relative_to(_LIBRARY).as_posix().encode())
-        digest.update(_code_fingerprint(source, source.stat().st_mtime_ns))
+        digest.update(_FACTS.get(source, "code", functools.partial(_code_digest, source)).encode())
     project = script.parent.parent
     for pattern in declared_inputs(script):
         for data in sorted(project.glob(pattern)):
@@ -170,6 +171,87 @@ def _content_hash(script: Path) -> str:
                 digest.update(data.relative_to(project).as_posix().encode())
                 digest.update(data.read_bytes())
     return digest.hexdigest()[:16]
+
+
+class _FileFacts:
+    """Facts about source files kept between processes: code digests and imports.
+
+    Each build (and each language's build) computes the examples' cache keys, which
+    means parsing the ~130 library modules they import: most of a rebuild's
+    ``prepare``. The facts are kept in the cache folder, keyed like the in-process
+    memos by each file's path, modification time and size; a file that changed is
+    read again.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._path: Path | None = None
+        self._data: dict[str, Any] = {}
+        self._dirty = False
+
+    def use(self, path: Path) -> None:
+        """Keep the facts in ``path`` (read once; a damaged file counts as empty)."""
+        with self._lock:
+            if self._path == path:
+                return
+            self._path, self._dirty = path, False
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                data = {}
+            self._data = data if isinstance(data, dict) else {}
+
+    def _facts(self, file: Path, stamp: list[int]) -> dict[str, Any]:
+        record = self._data.get(str(file))
+        if (
+            isinstance(record, list)
+            and len(record) == 3
+            and record[:2] == stamp
+            and isinstance(record[2], dict)
+        ):
+            return record[2]
+        return {}
+
+    def get(self, file: Path, kind: str, compute: Callable[[], Any]) -> Any:
+        """The fact ``kind`` about ``file``: kept, or computed now and kept."""
+        try:
+            status = file.stat()
+        except OSError:
+            return compute()
+        stamp = [status.st_mtime_ns, status.st_size]
+        with self._lock:
+            known = self._facts(file, stamp).get(kind)
+        if known is not None and _FACT_TYPES[kind](known):
+            return known
+        value = compute()
+        with self._lock:
+            facts = self._facts(file, stamp)
+            facts[kind] = value
+            self._data[str(file)] = [*stamp, facts]
+            self._dirty = True
+        return value
+
+    def save(self) -> None:
+        """Write the facts if they changed (a failure only costs the next build)."""
+        with self._lock:
+            if not self._dirty or self._path is None:
+                return
+            path, text, self._dirty = self._path, json.dumps(self._data), False
+        with contextlib.suppress(OSError):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomically(path, text)
+
+
+_FACT_TYPES: dict[str, Callable[[Any], bool]] = {
+    "code": lambda value: isinstance(value, str),
+    "imports": lambda value: isinstance(value, list) and all(isinstance(v, str) for v in value),
+}
+_FACTS = _FileFacts()
+
+
+def _code_digest(module: Path) -> str:
+    stat = module.stat()
+    return hashlib.sha256(_code_fingerprint(module, stat.st_mtime_ns)).hexdigest()
 
 
 @functools.lru_cache(maxsize=1024)
@@ -245,7 +327,13 @@ def _imports(source: Path) -> frozenset[str]:
         stat = source.stat()
     except OSError:
         return frozenset()
-    return _imports_of(source, stat.st_mtime_ns, stat.st_size)
+    return frozenset(
+        _FACTS.get(
+            source,
+            "imports",
+            lambda: sorted(_imports_of(source, stat.st_mtime_ns, stat.st_size)),
+        )
+    )
 
 
 @functools.lru_cache(maxsize=2048)
@@ -325,7 +413,9 @@ def run_example(
     if not script.is_file():
         known = ", ".join(available_examples(folder)) or "none"
         raise ExampleError(f"example {name!r} not found: no file {script} (known: {known})")
+    _FACTS.use(cache_dir / "file-facts.json")
     target = cache_dir / f"{name}-{_content_hash(script)}"
+    _FACTS.save()
     manifest = target / "run.json"
     if not manifest.exists():
         cache_dir.mkdir(parents=True, exist_ok=True)

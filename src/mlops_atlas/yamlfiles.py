@@ -27,6 +27,7 @@ __all__ = [
     "YamlFileError",
     "expanded_size",
     "load_yaml_file",
+    "safe_load",
 ]
 
 MAX_BYTES = 1_000_000
@@ -52,6 +53,23 @@ class YamlDocument:
 
     data: Any
     key_lines: dict[str, int] = field(default_factory=dict)
+
+
+_SAFE_LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def safe_load(text: str) -> Any:
+    r"""``yaml.safe_load`` with libyaml's parser when PyYAML has it (about ten times faster).
+
+    For the project's own files, read at every build (front matter, the glossary, the
+    course map); files a user hands in go through `load_yaml_file`. Errors are the same
+    ``yaml.YAMLError`` classes, with the line in their marks.
+
+    Examples:
+        >>> safe_load("a: [1, 2]\nb: text")
+        {'a': [1, 2], 'b': 'text'}
+    """
+    return yaml.load(text, Loader=_SAFE_LOADER)
 
 
 def expanded_size(node: yaml.Node) -> int:

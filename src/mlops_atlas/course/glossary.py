@@ -35,6 +35,7 @@ import yaml
 from mlops_atlas.bibliography import Bibliography, UnknownKeyError
 from mlops_atlas.course.model import CourseError, Language
 from mlops_atlas.escaping import escape_markdown, escape_markdown_inline
+from mlops_atlas.yamlfiles import safe_load
 
 __all__ = [
     "GLOSSARY_FILE",
@@ -336,7 +337,7 @@ def load_glossary(
             number in the file and its English term) and the key.
     """
     try:
-        entries = yaml.safe_load(path.read_text(encoding="utf-8"))
+        entries = safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as error:
         reason = " ".join(str(error).split())
         raise CourseError(f"{path}: cannot read the glossary: {reason}") from None

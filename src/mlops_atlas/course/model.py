@@ -14,6 +14,7 @@ from typing import Literal
 import yaml
 
 from mlops_atlas.errors import AtlasError
+from mlops_atlas.yamlfiles import safe_load
 
 __all__ = ["COURSES_FILE", "Course", "CourseError", "Language", "Section", "Topic", "load_courses"]
 
@@ -122,7 +123,7 @@ def load_courses(path: Path = COURSES_FILE) -> Course:
             message names the file and the class or group.
     """
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as error:
         raise CourseError(f"{path}: cannot read the course data: {error}") from None
     try:

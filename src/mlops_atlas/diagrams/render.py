@@ -167,6 +167,7 @@ def registry() -> dict[str, DiagramSpec]:
     return dict(_REGISTRY)
 
 
+@functools.cache  # one 'dot -V' per process, not one per diagram
 def _graphviz_version() -> str:
     dot = shutil.which("dot")
     if dot is None:

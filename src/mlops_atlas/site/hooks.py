@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import CombinedEvent, event_priority
@@ -39,7 +40,40 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     except AtlasError as error:
         raise PluginError(str(error)) from None
     _cache_api_reference(config, root)
+    _cache_search_entries(root)
+    _cache_markdown(root)
     return config
+
+
+def _cache_markdown(root: Path) -> None:
+    """Take each unchanged page's HTML from the build cache (`pagecache`)."""
+    from mlops_atlas.site.pagecache import PageCache, install_page_cache
+    from mlops_atlas.site.prepare import default_cache_dir
+
+    install_page_cache(PageCache(default_cache_dir(root) / "pages", root))
+
+
+def _cache_search_entries(root: Path) -> None:
+    """Take each unchanged page's search entries from the build cache (`searchcache`)."""
+    from mlops_atlas.site.prepare import default_cache_dir
+    from mlops_atlas.site.searchcache import SearchCache, install_search_cache
+
+    install_search_cache(SearchCache(default_cache_dir(root) / "search-entries"))
+
+
+def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
+    """Compiled templates kept in the build cache: each language's build compiles the theme."""
+    from jinja2 import FileSystemBytecodeCache
+
+    from mlops_atlas.site.prepare import default_cache_dir
+
+    folder = default_cache_dir(Path(config.config_file_path).resolve().parent) / "jinja"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return env  # a read-only cache: compile as usual
+    env.bytecode_cache = FileSystemBytecodeCache(str(folder))
+    return env
 
 
 def _cache_api_reference(config: MkDocsConfig, root: Path) -> None:
@@ -120,9 +154,13 @@ def on_post_template(output_content: str, template_name: str, config: MkDocsConf
 def on_post_build(config: MkDocsConfig) -> None:
     """Readings and examples first in search; the API reference indexed by its headings."""
     from mlops_atlas.site.apicache import report_api_cache
+    from mlops_atlas.site.pagecache import report_page_cache
     from mlops_atlas.site.search import tune_search_index
+    from mlops_atlas.site.searchcache import report_search_cache
 
     report_api_cache()
+    report_page_cache()
+    report_search_cache()
     try:
         tune_search_index(Path(config.site_dir))
     except AtlasError as error:

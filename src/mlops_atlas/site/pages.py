@@ -15,6 +15,7 @@ import yaml
 from mlops_atlas.bibliography import Bibliography, UnknownKeyError
 from mlops_atlas.citations import find_citations
 from mlops_atlas.errors import AtlasError
+from mlops_atlas.yamlfiles import safe_load
 
 __all__ = [
     "PageError",
@@ -97,7 +98,7 @@ def split_front_matter(text: str, where: Path | str = "page") -> tuple[dict[str,
         return {}, text
     _, block, *rest = [*text.split("---", 2), ""]
     try:
-        meta = yaml.safe_load(block) or {}
+        meta = safe_load(block) or {}
     except yaml.YAMLError as error:
         raise PageError(f"{where}: front matter is not valid YAML: {error}") from None
     if not isinstance(meta, dict):

@@ -129,7 +129,7 @@ def page_url(page: str, base: str) -> str:
     return base.rstrip("/") + "/" + stem.lstrip("/")
 
 
-class _AnyTagLoader(yaml.SafeLoader):
+class _AnyTagLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     """Reads a config file written for MkDocs, ignoring the tags only MkDocs understands."""
 
 
