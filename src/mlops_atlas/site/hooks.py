@@ -39,18 +39,18 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         _context = prepared(root, docs_dir=Path(config.docs_dir))
     except AtlasError as error:
         raise PluginError(str(error)) from None
-    _cache_api_reference(config, root)
+    api_key = _cache_api_reference(config, root)
     _cache_search_entries(root)
-    _cache_markdown(root)
+    _cache_markdown(root, api_key)
     return config
 
 
-def _cache_markdown(root: Path) -> None:
+def _cache_markdown(root: Path, api_key: str | None) -> None:
     """Take each unchanged page's HTML from the build cache (`pagecache`)."""
     from mlops_atlas.site.pagecache import PageCache, install_page_cache
     from mlops_atlas.site.prepare import default_cache_dir
 
-    install_page_cache(PageCache(default_cache_dir(root) / "pages", root))
+    install_page_cache(PageCache(default_cache_dir(root) / "pages", root, api_key))
 
 
 def _cache_search_entries(root: Path) -> None:
@@ -76,19 +76,25 @@ def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
     return env
 
 
-def _cache_api_reference(config: MkDocsConfig, root: Path) -> None:
-    """Take the API reference's blocks from the build cache while the library is unchanged."""
+def _cache_api_reference(config: MkDocsConfig, root: Path) -> str | None:
+    """Take the API reference's blocks from the build cache while the library is unchanged.
+
+    Returns:
+        The key of the library's version (`mlops_atlas.site.apicache.sources_key`), or
+        None without mkdocstrings.
+    """
     from mlops_atlas.site.apicache import api_cache, install_api_cache, sources_key
     from mlops_atlas.site.prepare import default_cache_dir
 
     plugin = config.plugins.get("mkdocstrings")
     if plugin is None:
         install_api_cache(None)
-        return
+        return None
     handler = plugin.config.handlers.get("python") or {}
     sources = [root / folder for folder in handler.get("paths", ["."])]
     key = sources_key(sources, Path(config.config_file_path))
     install_api_cache(api_cache(default_cache_dir(root) / "api-reference", key))
+    return key
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:

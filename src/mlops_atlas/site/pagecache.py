@@ -15,10 +15,12 @@ conversion in the build cache, keyed by everything it is made from:
 
 A page found in the cache gets what the conversion would have given it: its HTML,
 table of contents, title, anchors and links to other pages' anchors; the anchors
-it registered with mkdocs-autorefs are registered again. Not cached: a page with
-an API reference block (``:::``, see `mlops_atlas.site.apicache`), one that
-includes a file that includes others or that does not exist, and any conversion
-that logged a warning (so that a strict build still fails on it every time).
+it registered with mkdocs-autorefs are registered again, and so are the objects an
+API reference block (``::: module``) added to mkdocstrings' inventory; such a page's
+key also holds the library's sources (`mlops_atlas.site.apicache.sources_key`). Not
+cached: a page that includes a file that includes others or that does not exist,
+and any conversion that logged a warning (so that a strict build still fails on it
+every time).
 
 This is glue around one method of MkDocs' (and ProperDocs') ``Page``
 (`install_page_cache`); without it, every page is converted, as before.
@@ -26,6 +28,7 @@ This is glue around one method of MkDocs' (and ProperDocs') ``Page``
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib
 import importlib.metadata
@@ -59,6 +62,12 @@ _API_BLOCK = re.compile(r"^\s*:::", re.MULTILINE)
 _SNIPPET_LINE = re.compile(r"^\s*-+8<-+\s*(?:(['\"])(.*?)\1)?\s*$")
 
 
+def api_block(page: Any) -> bool:
+    """Whether a page's Markdown has an API reference block (``::: module``)."""
+    return _API_BLOCK.search(page.markdown or "") is not None
+
+
+@functools.cache
 def _version(package: str) -> str:
     try:
         return importlib.metadata.version(package)
@@ -116,9 +125,12 @@ def _find(name: str, bases: list[Path]) -> Path | None:
 class PageCache:
     """A folder of JSON files, one per conversion, and the key parts shared by a build."""
 
-    def __init__(self, folder: Path, project: Path) -> None:
+    def __init__(self, folder: Path, project: Path, api_key: str | None = None) -> None:
         self.folder = folder
         self.project = project
+        self.api_key = api_key
+        """What the API reference's blocks depend on (`mlops_atlas.site.apicache.sources_key`);
+        without it, a page with a ``:::`` block is converted at every build."""
         self.hits = 0
         self.misses = 0
         self._build_key: tuple[int, str] | None = None
@@ -150,7 +162,8 @@ class PageCache:
     def page_key(self, page: Any, config: Any, files: Any) -> str | None:
         """The key of ``page``'s conversion, or None if it is not cached (see the module)."""
         markdown = page.markdown or ""
-        if _API_BLOCK.search(markdown):
+        api = _API_BLOCK.search(markdown) is not None
+        if api and self.api_key is None:
             return None
         settings = (config["mdx_configs"] or {}).get("pymdownx.snippets") or {}
         bases = settings.get("base_path") or ["."]
@@ -163,6 +176,8 @@ class PageCache:
             digest.update(b"\0" + part.encode("utf-8"))
         for path in included:
             digest.update(b"\0" + str(path).encode("utf-8") + b"\0" + path.read_bytes())
+        if api:  # the library's sources and the renderers' versions
+            digest.update(b"\0api\0" + str(self.api_key).encode())
         return digest.hexdigest()
 
     def get(self, key: str) -> dict[str, Any] | None:
@@ -282,6 +297,12 @@ def _wrap(original: Any, toc: Any, engine_log: logging.Logger) -> Any:
             if autorefs is not None:
                 for identifier, anchor, title, primary in record["autorefs"]:
                     autorefs.register_anchor(self, identifier, anchor, title=title, primary=primary)
+            if record.get("handlers") or record.get("inventory"):
+                handlers = config.plugins["mkdocstrings"].handlers
+                for name in record.get("handlers", []):
+                    handlers.get_handler(name)  # its CSS and inventory, as a rendering would
+                for item in record.get("inventory", []):
+                    handlers.inventory.register(**item)
             return
         cache.misses += 1
         registered: list[list[Any]] = []
@@ -296,6 +317,17 @@ def _wrap(original: Any, toc: Any, engine_log: logging.Logger) -> Any:
                 register(page, identifier, anchor, **kw)
 
             autorefs.register_anchor = recording
+        inventory: list[dict[str, Any]] = []
+        mkdocstrings = config.plugins.get("mkdocstrings") if api_block(self) else None
+        handlers = getattr(mkdocstrings, "handlers", None) if mkdocstrings else None
+        if handlers is not None:
+            add = handlers.inventory.register
+
+            def registering(name: str, domain: str, role: str, uri: str, **kw: Any) -> None:
+                inventory.append({"name": name, "domain": domain, "role": role, "uri": uri, **kw})
+                add(name, domain, role, uri, **kw)
+
+            handlers.inventory.register = registering
         warnings = _Warnings()
         engine_log.addHandler(warnings)
         try:
@@ -304,6 +336,8 @@ def _wrap(original: Any, toc: Any, engine_log: logging.Logger) -> Any:
             engine_log.removeHandler(warnings)
             if register is not None:
                 del autorefs.register_anchor  # the class's method again
+            if handlers is not None:
+                del handlers.inventory.register
         if warnings.count:
             return
         kept: dict[str, Any] = {
@@ -313,6 +347,9 @@ def _wrap(original: Any, toc: Any, engine_log: logging.Logger) -> Any:
             "anchors": sorted(self.present_anchor_ids or ()),
             "autorefs": registered,
         }
+        if handlers is not None:
+            kept["handlers"] = sorted(h.name for h in handlers.seen_handlers)
+            kept["inventory"] = inventory
         if self.links_to_anchors is not None:
             kept["links_to_anchors"] = {
                 f.src_uri: links for f, links in self.links_to_anchors.items()

@@ -184,7 +184,10 @@ def drop_language_alternates(html: str) -> str:
         ... )
         '<head></head>'
     """
-    return _ALTERNATE.sub("", html)
+    end = html.find("</head>")  # the tags are in the head: the body can be megabytes
+    if end < 0:
+        return _ALTERNATE.sub("", html)
+    return _ALTERNATE.sub("", html[:end]) + html[end:]
 
 
 _KEEP_AS_WRITTEN = re.compile(

@@ -17,6 +17,7 @@ indexed, as before.
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 import importlib.metadata
 import json
@@ -36,6 +37,7 @@ KEEP = 2_000
 """Entries files kept (the most recently used): a few builds' worth of this site's pages."""
 
 
+@functools.cache
 def _material_version() -> str:
     try:
         return importlib.metadata.version("mkdocs-material")
