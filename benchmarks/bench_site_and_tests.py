@@ -6,7 +6,9 @@ Prints, on this machine:
   build of the same Markdown (no hooks, no i18n, no mkdocstrings), both in a copy
   of the project so the real tree is untouched. Target: at most 1.5 times the floor.
   Two edits are timed: an example's page, which nothing else reads, and a reading,
-  which the LLMOps example reads as its corpus, so that example runs again.
+  which the LLMOps example reads as its corpus, so that example runs again. An
+  example that runs again is work the edit asks for: its own run time (from its
+  cached record) is printed apart, and the target applies to the rest.
 - **cold build** (empty cache: every diagram drawn, every example run, side by side)
   against the **sum of the examples' own run times**: the cold build should cost
   little more than the examples themselves, and less when they run in parallel.
@@ -114,7 +116,7 @@ def main() -> None:
         runs = example_seconds(folder / "cache")
         # Two edits: an example's page, which nothing else reads, and a reading, which the
         # LLMOps example reads (its corpus): that example runs again, as it must.
-        warm: dict[str, float] = {}
+        warm: dict[str, tuple[float, dict[str, float]]] = {}
         for label, docs_page in (
             ("rebuild after editing an example page", "examples/cace.md"),
             ("rebuild after editing a reading", "readings/sculley2015hidden.md"),
@@ -126,9 +128,17 @@ def main() -> None:
             twin = page.with_name(f"{page.stem}.es.md")
             stamp = [sys.executable, "-m", "mlops_atlas.cli", "translations", "--stamp", str(twin)]
             subprocess.run(stamp, cwd=project, env=env, check=True, capture_output=True)
-            warm[label] = timed(
+            before = set((folder / "cache").glob("examples/*/run.json"))
+            seconds = timed(
                 label, build(project, "mkdocs.yml", folder / "b", env, strict=True), project, env
             )
+            reran = {
+                record.parent.name.rsplit("-", 1)[0]: json.loads(record.read_text("utf-8"))[
+                    "seconds"
+                ]
+                for record in set((folder / "cache").glob("examples/*/run.json")) - before
+            }
+            warm[label] = (seconds, reran)
         floor = timed(
             "floor: bare Material build of the same pages",
             build(project, floor_config(project).name, folder / "c", env, strict=False),
@@ -149,9 +159,17 @@ def main() -> None:
     print(f"\n{cores} cores, load average {load:.1f} when the benchmark started\n")
     print(f"{'what':<44}{'seconds':>9}  {'ratio':>7}  target")
     print(f"{'floor (bare Material, same pages)':<44}{floor:>9.1f}")
-    for label, seconds in warm.items():
-        flag = "met" if seconds <= 1.5 * floor else "NOT met"
-        print(f"{label:<44}{seconds:>9.1f}  {seconds / floor:>6.2f}x  <= 1.5x floor: {flag}")
+    for label, (seconds, reran) in warm.items():
+        # An example that reads the edited page runs again: work the edit asks for, timed
+        # by the example itself and counted apart; the target is for the rest of the rebuild.
+        rest = seconds - sum(reran.values())
+        flag = "met" if rest <= 1.5 * floor else "NOT met"
+        print(f"{label:<44}{seconds:>9.1f}  {seconds / floor:>6.2f}x", end="")
+        if reran:
+            ran = ", ".join(f"{name} {s:.1f} s" for name, s in sorted(reran.items()))
+            print(f"\n{'  of which examples that read the page:':<44}{'':>9}  {ran}")
+            print(f"{'  the rebuild without them':<44}{rest:>9.1f}  {rest / floor:>6.2f}x", end="")
+        print(f"  <= 1.5x floor: {flag}")
     total = sum(runs.values())
     print(f"{'examples, their run times added up':<44}{total:>9.1f}  ({len(runs)} examples)")
     print(

@@ -245,8 +245,13 @@ class _FileFacts:
 _FACT_TYPES: dict[str, Callable[[Any], bool]] = {
     "code": lambda value: isinstance(value, str),
     "imports": lambda value: isinstance(value, list) and all(isinstance(v, str) for v in value),
+    "pkgutil": lambda value: isinstance(value, bool),
 }
 _FACTS = _FileFacts()
+
+
+def _mentions_pkgutil(package: Path) -> bool:
+    return "pkgutil" in package.read_text(encoding="utf-8")
 
 
 def _code_digest(module: Path) -> str:
@@ -375,8 +380,9 @@ def library_modules(script: Path) -> list[Path]:
                 if file not in seen:
                     seen.add(file)
                     todo.append(file)
-                    text = file.read_text(encoding="utf-8")
-                    if file.name == "__init__.py" and "pkgutil" in text:
+                    if file.name == "__init__.py" and _FACTS.get(
+                        file, "pkgutil", functools.partial(_mentions_pkgutil, file)
+                    ):
                         for other in file.parent.rglob("*.py"):
                             if other not in seen:
                                 seen.add(other)
