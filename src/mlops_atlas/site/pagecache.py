@@ -133,11 +133,11 @@ class PageCache:
         without it, a page with a ``:::`` block is converted at every build."""
         self.hits = 0
         self.misses = 0
-        self._build_key: tuple[int, str] | None = None
+        self._build_key: tuple[Any, str] | None = None  # the build's files, held: ids are reused
 
     def build_key(self, config: Any, files: Any) -> str:
         """What every page's conversion depends on in this build (computed once per build)."""
-        if self._build_key is not None and self._build_key[0] == id(files):
+        if self._build_key is not None and self._build_key[0] is files:
             return self._build_key[1]
         extensions = [
             e if isinstance(e, str) else f"{type(e).__module__}.{type(e).__qualname__}"
@@ -156,7 +156,7 @@ class PageCache:
             sort_keys=True,
         )
         key = hashlib.sha256(described.encode("utf-8")).hexdigest()
-        self._build_key = (id(files), key)
+        self._build_key = (files, key)
         return key
 
     def page_key(self, page: Any, config: Any, files: Any) -> str | None:
