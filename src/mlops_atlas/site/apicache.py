@@ -25,7 +25,6 @@ cache stays off and the build renders everything, as before.
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata
 import json
 import logging
 import os
@@ -38,6 +37,7 @@ from typing import Any
 from xml.etree.ElementTree import Element
 
 from mlops_atlas.outputs import write_atomically
+from mlops_atlas.site.jsoncache import package_version
 
 __all__ = ["ApiCache", "api_cache", "install_api_cache", "report_api_cache", "sources_key"]
 
@@ -58,13 +58,6 @@ _PACKAGES = (
 _NOT_SOURCES = frozenset({"__pycache__", "site-packages", "node_modules"})
 """Folders never read as sources (with hidden ones, such as ``.venv``): a handler whose
 ``paths`` is the project folder, mkdocstrings' default, would hash a whole environment."""
-
-
-def _version(package: str) -> str:
-    try:
-        return importlib.metadata.version(package)
-    except importlib.metadata.PackageNotFoundError:
-        return "-"
 
 
 def sources_key(source_dirs: Iterable[Path], config_file: Path) -> str:
@@ -95,7 +88,7 @@ def sources_key(source_dirs: Iterable[Path], config_file: Path) -> str:
     """
     digest = hashlib.sha256()
     for package in _PACKAGES:
-        digest.update(f"{package}={_version(package)}\n".encode())
+        digest.update(f"{package}={package_version(package)}\n".encode())
     digest.update(Path(config_file).read_bytes())
     for folder in source_dirs:
         for path in _python_files(Path(folder)):

@@ -28,23 +28,19 @@ This is glue around one method of MkDocs' (and ProperDocs') ``Page``
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import importlib
-import importlib.metadata
 import json
 import logging
-import os
 import re
 from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
-from mlops_atlas.outputs import write_atomically
+from mlops_atlas.site.jsoncache import JsonFolder, package_version
 
 __all__ = ["PageCache", "install_page_cache", "report_page_cache", "snippet_files"]
 
-log = logging.getLogger("mkdocs.mlops_atlas")
 
 KEEP = 1_000
 """Conversions kept (the most recently used): a few builds' worth of this site's pages."""
@@ -65,14 +61,6 @@ _SNIPPET_LINE = re.compile(r"^\s*-+8<-+\s*(?:(['\"])(.*?)\1)?\s*$")
 def api_block(page: Any) -> bool:
     """Whether a page's Markdown has an API reference block (``::: module``)."""
     return _API_BLOCK.search(page.markdown or "") is not None
-
-
-@functools.cache
-def _version(package: str) -> str:
-    try:
-        return importlib.metadata.version(package)
-    except importlib.metadata.PackageNotFoundError:
-        return "-"
 
 
 def snippet_files(markdown: str, bases: list[Path]) -> list[Path] | None:
@@ -122,17 +110,17 @@ def _find(name: str, bases: list[Path]) -> Path | None:
     return None
 
 
-class PageCache:
+class PageCache(JsonFolder):
     """A folder of JSON files, one per conversion, and the key parts shared by a build."""
 
+    keep = KEEP
+
     def __init__(self, folder: Path, project: Path, api_key: str | None = None) -> None:
-        self.folder = folder
+        super().__init__(folder)
         self.project = project
         self.api_key = api_key
         """What the API reference's blocks depend on (`mlops_atlas.site.apicache.sources_key`);
         without it, a page with a ``:::`` block is converted at every build."""
-        self.hits = 0
-        self.misses = 0
         self._build_key: tuple[Any, str] | None = None  # the build's files, held: ids are reused
 
     def build_key(self, config: Any, files: Any) -> str:
@@ -145,7 +133,7 @@ class PageCache:
         ]
         described = json.dumps(
             [
-                [_version(package) for package in _PACKAGES],
+                [package_version(package) for package in _PACKAGES],
                 extensions,
                 config["mdx_configs"],
                 config.get("validation"),
@@ -180,34 +168,10 @@ class PageCache:
             digest.update(b"\0api\0" + str(self.api_key).encode())
         return digest.hexdigest()
 
-    def get(self, key: str) -> dict[str, Any] | None:
-        """The conversion kept under ``key``, or None (missing or damaged)."""
-        path = self.folder / f"{key}.json"
-        try:
-            record = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-        if not isinstance(record, dict) or not isinstance(record.get("content"), str):
-            return None
-        with suppress(OSError):
-            os.utime(path)  # recently used: kept by `prune`
-        return record
-
-    def put(self, key: str, record: dict[str, Any]) -> None:
-        """Keep ``record`` under ``key`` (a failure to write only costs the next build)."""
-        with suppress(OSError):
-            self.folder.mkdir(parents=True, exist_ok=True)
-            write_atomically(self.folder / f"{key}.json", json.dumps(record))
-
-    def prune(self, keep: int = KEEP) -> None:
-        """Remove all but the ``keep`` most recently used conversions."""
-        with suppress(OSError):
-            files = sorted(
-                self.folder.glob("*.json"), key=lambda path: path.stat().st_mtime, reverse=True
-            )
-            for stale in files[keep:]:
-                with suppress(OSError):
-                    stale.unlink()
+    @staticmethod
+    def valid(value: Any) -> bool:
+        """A kept conversion: a dict with the page's HTML."""
+        return isinstance(value, dict) and isinstance(value.get("content"), str)
 
 
 def _describe(value: object) -> str:
@@ -362,9 +326,5 @@ def _wrap(original: Any, toc: Any, engine_log: logging.Logger) -> Any:
 
 def report_page_cache() -> None:
     """Log how many pages' conversions came from the cache, and prune it."""
-    cache = _current
-    if cache is None or not cache.hits + cache.misses:
-        return
-    log.info("Markdown: %d of %d pages from the cache", cache.hits, cache.hits + cache.misses)
-    cache.prune()
-    cache.hits = cache.misses = 0
+    if _current is not None:
+        _current.report("Markdown")

@@ -17,32 +17,16 @@ indexed, as before.
 from __future__ import annotations
 
 import copy
-import functools
 import hashlib
-import importlib.metadata
 import json
-import logging
-import os
-from contextlib import suppress
-from pathlib import Path
 from typing import Any
 
-from mlops_atlas.outputs import write_atomically
+from mlops_atlas.site.jsoncache import JsonFolder, package_version
 
 __all__ = ["SearchCache", "install_search_cache", "page_key"]
 
-log = logging.getLogger("mkdocs.mlops_atlas")
-
 KEEP = 2_000
 """Entries files kept (the most recently used): a few builds' worth of this site's pages."""
-
-
-@functools.cache
-def _material_version() -> str:
-    try:
-        return importlib.metadata.version("mkdocs-material")
-    except importlib.metadata.PackageNotFoundError:
-        return "-"
 
 
 def _toc(items: Any) -> list[Any]:
@@ -62,7 +46,7 @@ def page_key(page: Any, settings: dict[str, Any]) -> str:
     meta = {name: page.meta.get(name) for name in ("search", "tags", "title")}
     described = json.dumps(
         [
-            _material_version(),
+            package_version("mkdocs-material"),
             page.url,
             str(page.title),
             _toc(page.toc),
@@ -78,42 +62,15 @@ def page_key(page: Any, settings: dict[str, Any]) -> str:
     return digest.hexdigest()
 
 
-class SearchCache:
+class SearchCache(JsonFolder):
     """A folder of JSON files, one per page version: the entries the plugin added."""
 
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.hits = 0
-        self.misses = 0
+    keep = KEEP
 
-    def get(self, key: str) -> list[dict[str, Any]] | None:
-        """The entries kept under ``key``, or None (missing or damaged)."""
-        path = self.folder / f"{key}.json"
-        try:
-            entries = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-        if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
-            return None
-        with suppress(OSError):
-            os.utime(path)  # recently used: kept by `prune`
-        return entries
-
-    def put(self, key: str, entries: list[dict[str, Any]]) -> None:
-        """Keep ``entries`` under ``key`` (a failure to write only costs the next build)."""
-        with suppress(OSError):
-            self.folder.mkdir(parents=True, exist_ok=True)
-            write_atomically(self.folder / f"{key}.json", json.dumps(entries))
-
-    def prune(self, keep: int = KEEP) -> None:
-        """Remove all but the ``keep`` most recently used files."""
-        with suppress(OSError):
-            files = sorted(
-                self.folder.glob("*.json"), key=lambda path: path.stat().st_mtime, reverse=True
-            )
-            for stale in files[keep:]:
-                with suppress(OSError):
-                    stale.unlink()
+    @staticmethod
+    def valid(value: Any) -> bool:
+        """A list of entries (dicts)."""
+        return isinstance(value, list) and all(isinstance(entry, dict) for entry in value)
 
 
 _current: SearchCache | None = None
@@ -165,9 +122,5 @@ def install_search_cache(cache: SearchCache | None) -> bool:
 
 def report_search_cache() -> None:
     """Log how many pages' entries came from the cache, and prune it."""
-    cache = _current
-    if cache is None or not cache.hits + cache.misses:
-        return
-    log.info("Search index: %d of %d pages from the cache", cache.hits, cache.hits + cache.misses)
-    cache.prune()
-    cache.hits = cache.misses = 0
+    if _current is not None:
+        _current.report("Search index")
