@@ -150,7 +150,7 @@ class PageCache(JsonFolder):
     def page_key(self, page: Any, config: Any, files: Any) -> str | None:
         """The key of ``page``'s conversion, or None if it is not cached (see the module)."""
         markdown = page.markdown or ""
-        api = _API_BLOCK.search(markdown) is not None
+        api = api_block(page)
         if api and self.api_key is None:
             return None
         settings = (config["mdx_configs"] or {}).get("pymdownx.snippets") or {}
